@@ -1,0 +1,51 @@
+package org.sovereignmesh.api;
+
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The mesh as an application sees it: send bytes to a peer, receive bytes through {@link MessageHandler}s.
+ *
+ * <p>Which medium carries a message (TCP, LoRa, a USB stick...) is the node's business, never the caller's.
+ * Registered as an OSGi service by the core bundle. All methods are thread-safe and never block.
+ */
+@ProviderType
+public interface MeshNetwork {
+
+    /** Channel used by {@link #send(PeerId, byte[])}. */
+    String DEFAULT_CHANNEL = "default";
+
+    /** @return this node's identity */
+    PeerId localPeer();
+
+    /**
+     * Sends {@code payload} to {@code destination} on the {@link #DEFAULT_CHANNEL}.
+     *
+     * @see #send(PeerId, String, byte[])
+     */
+    default CompletionStage<DeliveryReceipt> send(PeerId destination, byte[] payload) {
+        return send(destination, DEFAULT_CHANNEL, payload);
+    }
+
+    /**
+     * Hands {@code payload} to the mesh for {@code destination}. The payload is copied; the caller may reuse
+     * the array at once.
+     *
+     * <p>The returned stage completes with a {@link DeliveryReceipt} once the node has done its part (see
+     * {@link DeliveryStatus}), or exceptionally with a {@link DeliveryException} that says why the message
+     * could not be delivered.
+     *
+     * @param channel the application channel, see {@link MeshMessage#channel()} for the allowed names
+     * @throws IllegalArgumentException if the channel name is invalid or the payload is larger than
+     *         {@link #maxPayloadSize()}
+     */
+    CompletionStage<DeliveryReceipt> send(PeerId destination, String channel, byte[] payload);
+
+    /** @return the largest payload {@link #send(PeerId, String, byte[])} accepts, in bytes */
+    int maxPayloadSize();
+
+    /** @return peers this node currently has at least one established link to */
+    Set<PeerId> neighbours();
+}

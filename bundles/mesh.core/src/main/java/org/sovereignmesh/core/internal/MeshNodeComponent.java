@@ -1,0 +1,246 @@
+package org.sovereignmesh.core.internal;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.sovereignmesh.api.DeliveryReceipt;
+import org.sovereignmesh.api.MeshNetwork;
+import org.sovereignmesh.api.MessageHandler;
+import org.sovereignmesh.api.PeerId;
+import org.sovereignmesh.api.transport.LinkInfo;
+import org.sovereignmesh.api.transport.MeshAddress;
+import org.sovereignmesh.api.transport.Transport;
+import org.sovereignmesh.api.transport.TransportEventListener;
+import org.sovereignmesh.api.transport.TransportInfo;
+import org.sovereignmesh.api.transport.TransportManager;
+import org.sovereignmesh.time.SystemScheduler;
+
+/**
+ * The node inside OSGi: owns a {@link MeshNode} and feeds it the whiteboards it tracks: {@link Transport}s,
+ * {@link MessageHandler}s and {@link TransportEventListener}s. Bind methods only record and forward; the node does
+ * the work on its own thread.
+ */
+@Component(service = {MeshNetwork.class, TransportManager.class}, configurationPid = MeshNodeComponent.PID,
+        immediate = true)
+@Designate(ocd = MeshNodeComponent.Config.class)
+public final class MeshNodeComponent implements MeshNetwork, TransportManager {
+    static final String PID = "org.sovereignmesh.node";
+    /** Framework property naming the node's data directory when the configuration does not. */
+    static final String HOME_PROPERTY = "mesh.home";
+    private static final System.Logger LOG = System.getLogger(MeshNodeComponent.class.getName());
+
+    @ObjectClassDefinition(name = "Sovereign Mesh node", description = "Identity, data directory and link behaviour of this node.")
+    @interface Config {
+        @AttributeDefinition(description = "Directory for the identity and stored data. Empty: the framework property mesh.home, else ./data.")
+        String home() default "";
+
+        @AttributeDefinition(description = "Connect automatically to neighbours the transports discover.")
+        boolean autoConnect() default true;
+
+        @AttributeDefinition(description = "Seconds a message for a peer without a link waits for one.", min = "1")
+        int holdTimeoutSeconds() default 30;
+
+        @AttributeDefinition(description = "Seconds a new link has to identify its neighbour.", min = "1")
+        int handshakeTimeoutSeconds() default 10;
+    }
+
+    private final Map<Transport, String> transports = new ConcurrentHashMap<>();
+    private final Map<MessageHandler, Set<String>> handlers = new ConcurrentHashMap<>();
+    private final Set<TransportEventListener> listeners = ConcurrentHashMap.newKeySet();
+    private volatile MeshNode node;
+    private SystemScheduler loop;
+    private SystemScheduler delivery;
+
+    @Activate
+    void activate(Config config, BundleContext context) throws IOException {
+        Path home = home(config, context);
+        NodeIdentity identity = NodeIdentity.loadOrCreate(home);
+        NodeSettings settings = new NodeSettings();
+        settings.autoConnect = config.autoConnect();
+        settings.holdTimeout = Duration.ofSeconds(Math.max(1, config.holdTimeoutSeconds()));
+        settings.handshakeTimeout = Duration.ofSeconds(Math.max(1, config.handshakeTimeoutSeconds()));
+        loop = new SystemScheduler("mesh-node");
+        delivery = new SystemScheduler("mesh-delivery");
+        MeshNode created = new MeshNode(identity.peerId(), loop, delivery, settings);
+        synchronized (this) {
+            node = created;
+            handlers.forEach((handler, channels) -> created.addMessageHandler(channels, handler));
+            listeners.forEach(created::addEventListener);
+            transports.forEach(created::addTransport);
+        }
+        LOG.log(Level.INFO, "node {0} started, home {1}", identity.peerId().toDid(), home.toAbsolutePath());
+    }
+
+    @Deactivate
+    void deactivate() {
+        MeshNode stopping;
+        synchronized (this) {
+            stopping = node;
+            node = null;
+        }
+        if (stopping != null) {
+            stopping.close();
+        }
+        loop.close();
+        delivery.close();
+    }
+
+    private static Path home(Config config, BundleContext context) {
+        if (!config.home().isBlank()) {
+            return Path.of(config.home());
+        }
+        String property = context.getProperty(HOME_PROPERTY);
+        return Path.of(property == null || property.isBlank() ? "data" : property);
+    }
+
+    // ---------------------------------------------------------------- whiteboards
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindTransport(Transport transport, ServiceReference<Transport> reference) {
+        String provider = reference.getBundle() == null ? "unknown"
+                : reference.getBundle().getSymbolicName() + " " + reference.getBundle().getVersion();
+        synchronized (this) {
+            transports.put(transport, provider);
+            if (node != null) {
+                node.addTransport(transport, provider);
+            }
+        }
+    }
+
+    void unbindTransport(Transport transport) {
+        synchronized (this) {
+            transports.remove(transport);
+            if (node != null) {
+                node.removeTransport(transport);
+            }
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindMessageHandler(MessageHandler handler, Map<String, Object> properties) {
+        Set<String> channels = channels(properties.get(MessageHandler.CHANNEL_PROPERTY));
+        synchronized (this) {
+            handlers.put(handler, channels);
+            if (node != null) {
+                node.addMessageHandler(channels, handler);
+            }
+        }
+    }
+
+    void updatedMessageHandler(MessageHandler handler, Map<String, Object> properties) {
+        synchronized (this) {
+            unbindMessageHandler(handler);
+            bindMessageHandler(handler, properties);
+        }
+    }
+
+    void unbindMessageHandler(MessageHandler handler) {
+        synchronized (this) {
+            handlers.remove(handler);
+            if (node != null) {
+                node.removeMessageHandler(handler);
+            }
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindListener(TransportEventListener listener) {
+        synchronized (this) {
+            listeners.add(listener);
+            if (node != null) {
+                node.addEventListener(listener);
+            }
+        }
+    }
+
+    void unbindListener(TransportEventListener listener) {
+        synchronized (this) {
+            listeners.remove(listener);
+            if (node != null) {
+                node.removeEventListener(listener);
+            }
+        }
+    }
+
+    /** The {@value MessageHandler#CHANNEL_PROPERTY} property as a set: a string, an array or a collection. */
+    static Set<String> channels(Object property) {
+        if (property == null) {
+            return Set.of(MeshNetwork.DEFAULT_CHANNEL);
+        }
+        if (property instanceof String[]) {
+            return Set.of((String[]) property);
+        }
+        if (property instanceof Collection) {
+            return Set.copyOf(((Collection<?>) property).stream().map(String::valueOf).toList());
+        }
+        return Set.of(String.valueOf(property));
+    }
+
+    // ---------------------------------------------------------------- services, delegated to the node
+
+    private MeshNode node() {
+        MeshNode current = node;
+        if (current == null) {
+            throw new IllegalStateException("the mesh node is not active");
+        }
+        return current;
+    }
+
+    @Override
+    public PeerId localPeer() {
+        return node().localPeer();
+    }
+
+    @Override
+    public CompletionStage<DeliveryReceipt> send(PeerId destination, String channel, byte[] payload) {
+        return node().send(destination, channel, payload);
+    }
+
+    @Override
+    public int maxPayloadSize() {
+        return node().maxPayloadSize();
+    }
+
+    @Override
+    public Set<PeerId> neighbours() {
+        return node().neighbours();
+    }
+
+    @Override
+    public List<TransportInfo> transports() {
+        return node().transports();
+    }
+
+    @Override
+    public List<LinkInfo> links() {
+        return node().links();
+    }
+
+    @Override
+    public CompletionStage<LinkInfo> connect(MeshAddress address) {
+        return node().connect(address);
+    }
+}

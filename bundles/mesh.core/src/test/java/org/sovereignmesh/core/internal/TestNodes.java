@@ -1,0 +1,75 @@
+package org.sovereignmesh.core.internal;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.sovereignmesh.api.MeshMessage;
+import org.sovereignmesh.api.MessageHandler;
+import org.sovereignmesh.api.PeerId;
+import org.sovereignmesh.api.transport.TransportEvent;
+import org.sovereignmesh.api.transport.TransportProfile;
+import org.sovereignmesh.time.VirtualScheduler;
+import org.sovereignmesh.transport.loopback.internal.LoopbackTransport;
+
+/** Nodes wired to one virtual clock, with the messages and events each one saw. */
+final class TestNodes {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    final VirtualScheduler clock = new VirtualScheduler();
+
+    static PeerId randomPeer() {
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        return PeerId.fromPublicKey(key);
+    }
+
+    Node node() {
+        return node(new NodeSettings());
+    }
+
+    Node node(NodeSettings settings) {
+        return new Node(new MeshNode(randomPeer(), clock, clock, settings));
+    }
+
+    /** An endpoint on the medium named like {@code id}: transports with different ids never reach each other. */
+    static LoopbackTransport loopback(String id, String name, Duration latency) {
+        return new LoopbackTransport(id, id, name + "-" + Long.toHexString(RANDOM.nextLong()),
+                TransportProfile.builder().latency(latency).build(), false);
+    }
+
+    /** Runs the clock until the stage completes; returns its outcome or throws its failure. */
+    <T> T await(CompletionStage<T> stage) throws Exception {
+        var future = stage.toCompletableFuture();
+        if (!clock.runUntil(future::isDone, Duration.ofMinutes(5))) {
+            throw new AssertionError("stage did not complete within 5 virtual minutes");
+        }
+        try {
+            return future.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
+    }
+
+    void settle() {
+        clock.runFor(Duration.ofSeconds(1));
+    }
+
+    static final class Node {
+        final MeshNode mesh;
+        final List<MeshMessage> received = new CopyOnWriteArrayList<>();
+        final List<TransportEvent> events = new CopyOnWriteArrayList<>();
+
+        Node(MeshNode mesh) {
+            this.mesh = mesh;
+            mesh.addMessageHandler(Set.of(MessageHandler.ALL_CHANNELS), received::add);
+            mesh.addEventListener(events::add);
+        }
+
+        PeerId peer() {
+            return mesh.localPeer();
+        }
+    }
+}

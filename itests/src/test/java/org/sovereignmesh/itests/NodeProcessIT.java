@@ -1,0 +1,93 @@
+package org.sovereignmesh.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+import org.junit.Test;
+
+/**
+ * The runtime jar as an operator uses it: {@code java -jar node.jar} starts a node, prints its identity, picks up a
+ * transport jar dropped into {@code deploy/}, forgets it when removed, and stops in order on SIGTERM.
+ */
+public class NodeProcessIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Test
+    public void deployFolderHotSwapsTransportsAndSigtermStopsCleanly() throws Exception {
+        try (NodeProcess node = NodeProcess.start("node-process")) {
+            Await.until("identity banner; output so far:\n" + node.outputText(), WAIT,
+                    () -> node.printed("Sovereign Mesh node did:key:z6Mk"));
+            double startupSeconds = (System.nanoTime() - node.startedNanos) / 1e9;
+            System.out.printf("node printed its identity %.2f s after java -jar%n", startupSeconds);
+            Await.until("command port", WAIT, node.shell::ready);
+
+            assertEquals("no transports", node.shell.run("mesh:transports"));
+            String info = node.shell.run("mesh:info");
+            String did = node.output().stream().filter(l -> l.startsWith("Sovereign Mesh node ")).findFirst()
+                    .orElseThrow().substring("Sovereign Mesh node ".length());
+            assertTrue(info, info.contains(did));
+
+            Path deploy = node.directory.resolve("deploy");
+            Files.createDirectories(deploy);
+            Path dropped = deploy.resolve("mesh.transport.loopback.jar");
+            Files.copy(MeshOptions.testArtifact("mesh.transport.loopback.jar").toPath(), dropped,
+                    StandardCopyOption.REPLACE_EXISTING);
+            Await.until("loopback listed by mesh:transports", WAIT, () -> commandOutput(node, "mesh:transports")
+                    .matches("(?s).*\\nloopback +ACTIVE +0 +/loopback/lb-\\S+ .*mesh\\.transport\\.loopback .*"));
+            Await.until("console line for the listening transport", WAIT,
+                    () -> node.printed("transport loopback ACTIVE, listening on /loopback/"));
+
+            Files.delete(dropped);
+            Await.until("loopback gone from mesh:transports", WAIT,
+                    () -> commandOutput(node, "mesh:transports").equals("no transports"));
+            assertTrue(node.printed("transport loopback removed"));
+
+            Path token = node.directory.resolve("data/shell.token");
+            assertTrue(Files.exists(token));
+            int exit = node.terminate(WAIT);
+            assertFalse("components were deactivated in order (the command port removed its token)",
+                    Files.exists(token));
+            assertTrue("exit status " + exit + " is the JVM's answer to SIGTERM", exit == 143 || exit == 0);
+        }
+    }
+
+    @Test
+    public void theIdentitySurvivesARestart() throws Exception {
+        String first;
+        try (NodeProcess node = NodeProcess.start("node-restart")) {
+            Await.until("identity banner", WAIT, () -> node.printed("Sovereign Mesh node did:key:"));
+            first = banner(node);
+            node.terminate(WAIT);
+        }
+        Path dir = Path.of(MeshOptions.required("mesh.itest.work"), "node-restart");
+        Path key = dir.resolve("data/identity.key");
+        assertTrue(Files.exists(key));
+        assertEquals("identity key is private to its owner", "rw-------",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+        try (NodeProcess again = NodeProcess.restart("node-restart")) {
+            Await.until("identity banner after restart", WAIT, () -> again.printed("Sovereign Mesh node did:key:"));
+            assertEquals(first, banner(again));
+            again.terminate(WAIT);
+        }
+    }
+
+    private static String banner(NodeProcess node) {
+        return node.output().stream().filter(l -> l.startsWith("Sovereign Mesh node ")).findFirst().orElseThrow();
+    }
+
+    private static String commandOutput(NodeProcess node, String command) {
+        try {
+            return node.shell.run(command);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
