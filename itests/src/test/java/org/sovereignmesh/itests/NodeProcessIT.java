@@ -45,6 +45,15 @@ public class NodeProcessIT {
             Await.until("console line for the listening transport", WAIT,
                     () -> node.printed("transport loopback ACTIVE, listening on /loopback/"));
 
+            // settings dropped beside it reach ConfigAdmin: a factory configuration adds a second instance
+            Path settings = deploy.resolve("org.sovereignmesh.transport.loopback-second.cfg");
+            Files.writeString(settings, "id=loopback-2\nname=from-cfg\nmtu=2048\n");
+            Await.until("configured instance listed", WAIT, () -> commandOutput(node, "mesh:transports")
+                    .matches("(?s).*\\nloopback-2 +ACTIVE +0 +/loopback/from-cfg +duplex mtu=2048 .*"));
+            Files.delete(settings);
+            Await.until("configured instance gone", WAIT,
+                    () -> !commandOutput(node, "mesh:transports").contains("loopback-2"));
+
             Files.delete(dropped);
             Await.until("loopback gone from mesh:transports", WAIT,
                     () -> commandOutput(node, "mesh:transports").equals("no transports"));
