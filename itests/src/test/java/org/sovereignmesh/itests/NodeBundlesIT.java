@@ -56,7 +56,7 @@ public class NodeBundlesIT {
 
     @Test
     public void everyMeshBundleOfTheCoreFeatureIsPresent() {
-        for (String name : List.of("mesh.api", "mesh.time", "mesh.core", "mesh.shell")) {
+        for (String name : List.of("mesh.api", "mesh.time", "mesh.crypto", "mesh.core", "mesh.shell")) {
             Bundle found = null;
             for (Bundle b : context.getBundles()) {
                 if (name.equals(b.getSymbolicName())) {

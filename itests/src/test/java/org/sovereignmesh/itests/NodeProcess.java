@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -44,11 +45,15 @@ final class NodeProcess implements AutoCloseable {
     /** Starts a node in a fresh {@code target/work/<name>} directory. */
     static NodeProcess start(String name, String... jvmOptions) throws IOException {
         deleteTree(Path.of(MeshOptions.required("mesh.itest.work"), name));
-        return restart(name, jvmOptions);
+        return restart(name, Map.of(), jvmOptions);
     }
 
-    /** Starts a node in {@code target/work/<name>}, keeping what an earlier node left there. */
-    static NodeProcess restart(String name, String... jvmOptions) throws IOException {
+    /**
+     * Starts a node in {@code target/work/<name>}, keeping what an earlier node left there.
+     *
+     * @param environment variables added to the node's environment (for example MESH_PASSPHRASE)
+     */
+    static NodeProcess restart(String name, Map<String, String> environment, String... jvmOptions) throws IOException {
         Path dir = Path.of(MeshOptions.required("mesh.itest.work"), name);
         Files.createDirectories(dir);
         List<String> command = new ArrayList<>();
@@ -57,6 +62,8 @@ final class NodeProcess implements AutoCloseable {
         command.add("-jar");
         command.add(MeshOptions.testArtifact("node.jar").getAbsolutePath());
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().remove("MESH_PASSPHRASE");
+        builder.environment().putAll(environment);
         long started = System.nanoTime();
         return new NodeProcess(dir, builder.start(), started);
     }

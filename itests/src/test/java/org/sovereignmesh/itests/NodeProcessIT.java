@@ -9,6 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.time.Duration;
 
 import org.junit.Test;
@@ -28,6 +31,8 @@ public class NodeProcessIT {
             double startupSeconds = (System.nanoTime() - node.startedNanos) / 1e9;
             System.out.printf("node printed its identity %.2f s after java -jar%n", startupSeconds);
             Await.until("command port", WAIT, node.shell::ready);
+            Await.until("mesh commands registered", WAIT,
+                    () -> !commandOutput(node, "mesh:transports").contains("Command not found"));
 
             assertEquals("no transports", node.shell.run("mesh:transports"));
             String info = node.shell.run("mesh:info");
@@ -69,22 +74,46 @@ public class NodeProcessIT {
     }
 
     @Test
-    public void theIdentitySurvivesARestart() throws Exception {
+    public void theIdentitySurvivesARestartInsideAnOwnerOnlyEncryptedKeyStore() throws Exception {
         String first;
         try (NodeProcess node = NodeProcess.start("node-restart")) {
             Await.until("identity banner", WAIT, () -> node.printed("Sovereign Mesh node did:key:"));
             first = banner(node);
             node.terminate(WAIT);
         }
-        Path dir = Path.of(MeshOptions.required("mesh.itest.work"), "node-restart");
-        Path key = dir.resolve("data/identity.key");
-        assertTrue(Files.exists(key));
-        assertEquals("identity key is private to its owner", "rw-------",
-                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
-        try (NodeProcess again = NodeProcess.restart("node-restart")) {
+        Path data = Path.of(MeshOptions.required("mesh.itest.work"), "node-restart", "data");
+        for (String file : new String[] {"keystore", "keystore.secret"}) {
+            assertEquals(file + " is private to its owner", "rw-------",
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(file))));
+        }
+        String did = first.substring("Sovereign Mesh node did:key:".length());
+        assertFalse("the key store holds no readable identity material",
+                new String(Files.readAllBytes(data.resolve("keystore")), StandardCharsets.ISO_8859_1).contains(did));
+        try (NodeProcess again = NodeProcess.restart("node-restart", Map.of())) {
             Await.until("identity banner after restart", WAIT, () -> again.printed("Sovereign Mesh node did:key:"));
             assertEquals(first, banner(again));
             again.terminate(WAIT);
+        }
+    }
+
+    @Test
+    public void aWrongPassphraseStopsTheNodeWithAClearMessage() throws Exception {
+        NodeProcess.deleteTree(Path.of(MeshOptions.required("mesh.itest.work"), "node-passphrase"));
+        try (NodeProcess node = NodeProcess.restart("node-passphrase", Map.of("MESH_PASSPHRASE", "correct horse"))) {
+            Await.until("identity banner", WAIT, () -> node.printed("Sovereign Mesh node did:key:"));
+            node.terminate(WAIT);
+        }
+        Path data = Path.of(MeshOptions.required("mesh.itest.work"), "node-passphrase", "data");
+        assertFalse("a passphrase replaces the machine secret", Files.exists(data.resolve("keystore.secret")));
+        try (NodeProcess wrong = NodeProcess.restart("node-passphrase", Map.of("MESH_PASSPHRASE", "battery staple"))) {
+            Await.until("the reason, on the console", WAIT, () -> wrong.printed("wrong passphrase for key store"));
+            Thread.sleep(500);
+            assertFalse("no node started with someone else's identity", wrong.printed("Sovereign Mesh node did:key:"));
+            wrong.terminate(WAIT);
+        }
+        try (NodeProcess none = NodeProcess.restart("node-passphrase", Map.of())) {
+            Await.until("the reason, on the console", WAIT, () -> none.printed("is protected by a passphrase: set MESH_PASSPHRASE"));
+            none.terminate(WAIT);
         }
     }
 

@@ -26,6 +26,7 @@ public final class VirtualScheduler implements Scheduler {
     private long sequence;
     private long tasksRun;
     private Thread driver;
+    private boolean propagateTaskFailures;
 
     /** Starts at virtual time zero, which reads as 2026-01-01T00:00:00Z on the wall clock. */
     public VirtualScheduler() {
@@ -105,6 +106,17 @@ public final class VirtualScheduler implements Scheduler {
         runUntil(() -> false, limit);
     }
 
+    /**
+     * Makes a task's exception escape from {@code runFor}/{@code runUntil} (wrapped in an {@link IllegalStateException})
+     * instead of being logged and skipped: tests and fuzzers then see every unexpected failure.
+     *
+     * @return this scheduler
+     */
+    public synchronized VirtualScheduler propagateTaskFailures() {
+        propagateTaskFailures = true;
+        return this;
+    }
+
     /** @return the number of tasks run so far; simulators report it as work done */
     public synchronized long tasksRun() {
         return tasksRun;
@@ -140,6 +152,10 @@ public final class VirtualScheduler implements Scheduler {
         }
     }
 
+    private synchronized boolean propagating() {
+        return propagateTaskFailures;
+    }
+
     private final class Task implements Cancellable, Comparable<Task> {
         private final Runnable runnable;
         private final long periodNanos;
@@ -163,6 +179,9 @@ public final class VirtualScheduler implements Scheduler {
             try {
                 runnable.run();
             } catch (Throwable t) {
+                if (propagating()) {
+                    throw new IllegalStateException("scheduled task failed: " + t, t);
+                }
                 LOG.log(Level.ERROR, "scheduled task failed: " + runnable, t);
             }
             synchronized (VirtualScheduler.this) {

@@ -5,7 +5,7 @@
  * A small library, not a service: components create the scheduler they own.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.sovereignmesh.time;
 
 import org.osgi.annotation.bundle.Export;

@@ -60,6 +60,17 @@ class VirtualSchedulerTest {
     }
 
     @Test
+    void inPropagatingModeATaskFailureEscapesToTheDriver() {
+        VirtualScheduler s = new VirtualScheduler().propagateTaskFailures();
+        s.schedule(() -> {
+            throw new IllegalArgumentException("unexpected");
+        }, 1, TimeUnit.SECONDS);
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> s.runFor(Duration.ofSeconds(2)));
+        assertTrue(e.getCause() instanceof IllegalArgumentException);
+    }
+
+    @Test
     void runUntilStopsWhenTheConditionHolds() {
         VirtualScheduler s = new VirtualScheduler();
         int[] count = {0};

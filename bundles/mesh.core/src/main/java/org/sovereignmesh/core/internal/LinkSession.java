@@ -8,14 +8,17 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.sovereignmesh.api.PeerId;
 import org.sovereignmesh.api.time.Cancellable;
+import org.sovereignmesh.crypto.NoiseHandshake;
+import org.sovereignmesh.crypto.SecureSession;
 import org.sovereignmesh.api.transport.FrameReceiver;
 import org.sovereignmesh.api.transport.Link;
 import org.sovereignmesh.api.transport.LinkInfo;
 import org.sovereignmesh.api.transport.MeshAddress;
 
 /**
- * The node's side of one {@link Link}: handshake state, statistics, frames in flight. Receives the link's frames
- * on transport threads and hands them to the node loop, bounding what may wait there.
+ * The node's side of one {@link Link}: security state (a Noise handshake then a session on duplex links; the peers
+ * heard on a broadcast or one-way link), statistics, frames in flight. Receives the link's frames on transport
+ * threads and hands them to the node loop, bounding what may wait there.
  */
 final class LinkSession implements FrameReceiver {
     final long id;
@@ -29,12 +32,19 @@ final class LinkSession implements FrameReceiver {
 
     // loop-confined
     LinkInfo.State state = LinkInfo.State.HANDSHAKING;
+    /** The authenticated neighbour of a duplex link. */
     PeerId peer;
+    NoiseHandshake handshake;
+    SecureSession session;
+    /** Peers whose signed announcements or packets arrived over this (non-duplex) link. */
+    final java.util.Set<PeerId> heard = new java.util.HashSet<>();
+    Cancellable rekeyTimer;
+    Cancellable announceTimer;
     /** The identity the opener asked for ({@code /p2p/...}), or null. */
     PeerId expectedPeer;
     boolean closed;
     Cancellable handshakeTimer;
-    final ArrayDeque<Outgoing> inFlight = new ArrayDeque<>();
+    final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     final List<CompletableFuture<LinkInfo>> establishWaiters = new ArrayList<>();
     long framesSent;
     long framesReceived;

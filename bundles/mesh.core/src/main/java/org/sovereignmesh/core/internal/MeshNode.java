@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -44,6 +45,12 @@ import org.sovereignmesh.api.transport.TransportInfo;
 import org.sovereignmesh.api.transport.TransportManager;
 import org.sovereignmesh.api.transport.TransportProfile;
 import org.sovereignmesh.api.transport.TransportState;
+import org.sovereignmesh.crypto.CryptoException;
+import org.sovereignmesh.crypto.MeshCrypto;
+import org.sovereignmesh.crypto.NodeKeys;
+import org.sovereignmesh.crypto.OpenedPacket;
+import org.sovereignmesh.crypto.ReplayGuard;
+import org.sovereignmesh.crypto.SecureSession;
 
 /**
  * A mesh node in plain Java: the same object runs inside OSGi (wrapped by {@link MeshNodeComponent}), in unit
@@ -53,11 +60,21 @@ import org.sovereignmesh.api.transport.TransportState;
  * management callers may call the public methods from any thread; those hop onto the loop. Application callbacks,
  * events and the completion of returned stages run on a separate {@code delivery} executor, so application code
  * can never stall the loop.
+ *
+ * <p>Security sits above every transport. A duplex link first runs a Noise XX handshake that proves both
+ * identities, then carries only session-encrypted frames, rekeyed periodically. Broadcast and one-way links carry
+ * sealed packets and signed announcements. Every application payload is sealed end to end for its destination and
+ * signed by its sender, whatever the path; the receiver verifies the signature and refuses replays. See
+ * {@link LinkCodec} for the bytes.
  */
 public final class MeshNode implements MeshNetwork, TransportManager, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MeshNode.class.getName());
     private static final long QUERY_TIMEOUT_SECONDS = 10;
+    /** Bytes of a frame that are not application payload: framing, end-to-end seal, channel. */
+    static final int FRAME_OVERHEAD = 1 + Math.max(1 + SecureSession.OVERHEAD, LinkCodec.HINT_SIZE) + MeshCrypto.SEAL_OVERHEAD + 1;
 
+    private final NodeKeys keys;
+    private final MeshCrypto crypto;
     private final PeerId localPeer;
     private final Scheduler loop;
     private final Executor delivery;
@@ -71,17 +88,23 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
     private final Map<Long, LinkSession> links = new TreeMap<>();
     private final Map<PeerId, Neighbour> neighbours = new HashMap<>();
     private final Set<MeshAddress> connecting = new HashSet<>();
+    private final ReplayGuard replayGuard;
     private long nextLinkId = 1;
 
     /**
+     * @param keys     this node's identity and key-agreement keys
+     * @param crypto   the cryptographic operations
      * @param loop     runs all protocol work; the node owns no thread of its own
      * @param delivery runs application callbacks and events, one at a time
      */
-    public MeshNode(PeerId localPeer, Scheduler loop, Executor delivery, NodeSettings settings) {
-        this.localPeer = Objects.requireNonNull(localPeer, "localPeer");
+    public MeshNode(NodeKeys keys, MeshCrypto crypto, Scheduler loop, Executor delivery, NodeSettings settings) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.crypto = Objects.requireNonNull(crypto, "crypto");
+        this.localPeer = keys.peerId();
         this.loop = Objects.requireNonNull(loop, "loop");
         this.delivery = Objects.requireNonNull(delivery, "delivery");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.replayGuard = crypto.replayGuard(settings.replayHorizon, settings.replayCapacity);
     }
 
     Scheduler scheduler() {
@@ -104,6 +127,10 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
         return settings.maxPayloadSize;
     }
 
+    /**
+     * Seals the payload for its destination on the caller's thread (the expensive part, so many callers use many
+     * cores), then queues it on the loop.
+     */
     @Override
     public CompletionStage<DeliveryReceipt> send(PeerId destination, String channel, byte[] payload) {
         Objects.requireNonNull(destination, "destination");
@@ -113,8 +140,14 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
                     + settings.maxPayloadSize);
         }
         CompletableFuture<DeliveryReceipt> result = new CompletableFuture<>();
-        Outgoing message = new Outgoing(channel, payload.clone(), result,
-                loop.nanoTime() + settings.holdTimeout.toNanos());
+        if (destination.equals(localPeer)) {
+            byte[] copy = payload.clone();
+            loop.execute(() -> deliverLocally(channel, copy, result));
+            return result.minimalCompletionStage();
+        }
+        byte[] sealed = crypto.seal(keys, destination, LinkCodec.endToEndPayload(channel, payload),
+                loop.currentTimeMillis());
+        Outgoing message = new Outgoing(sealed, payload.length, result, loop.nanoTime() + settings.holdTimeout.toNanos());
         loop.execute(() -> enqueue(destination, message));
         return result.minimalCompletionStage();
     }
@@ -407,11 +440,39 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
         if (link.mode() == LinkMode.DUPLEX) {
             session.handshakeTimer = loop.schedule(() -> {
                 if (session.state == LinkInfo.State.HANDSHAKING) {
-                    closeLink(session, "neighbour did not identify itself within " + settings.handshakeTimeout);
+                    closeLink(session, "neighbour did not complete the handshake within " + settings.handshakeTimeout);
                 }
             }, settings.handshakeTimeout);
-            sendControl(session, LinkCodec.hello(localPeer));
+            session.handshake = crypto.handshake(keys, outbound, LinkCodec.PROLOGUE);
+            if (outbound) {
+                sendControl(session, LinkCodec.frame(LinkCodec.HANDSHAKE, session.handshake.writeMessage(new byte[0])));
+            }
+        } else {
+            // no session to negotiate: usable at once, for the peers it lets us hear and reach
+            session.state = LinkInfo.State.ESTABLISHED;
+            completeWaiters(session);
+            if (link.mode() != LinkMode.RECEIVE_ONLY) {
+                announce(session);
+            }
         }
+    }
+
+    /** Tells a broadcast or one-way link who we are, now and then periodically (jittered, to spread airtime). */
+    private void announce(LinkSession session) {
+        if (session.closed) {
+            return;
+        }
+        byte[] key = localPeer.publicKey();
+        byte[] time = LinkCodec.timeField(loop.currentTimeMillis());
+        byte[] signature = keys.sign(LinkCodec.announceSigned(key, time));
+        byte[] body = new byte[key.length + time.length + signature.length];
+        System.arraycopy(key, 0, body, 0, key.length);
+        System.arraycopy(time, 0, body, key.length, time.length);
+        System.arraycopy(signature, 0, body, key.length + time.length, signature.length);
+        sendControl(session, LinkCodec.frame(LinkCodec.ANNOUNCE, body));
+        long base = settings.announceInterval.toNanos();
+        long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, base / 4));
+        session.announceTimer = loop.schedule(() -> announce(session), base - base / 8 + jitter, TimeUnit.NANOSECONDS);
     }
 
     private void sendControl(LinkSession session, byte[] frame) {
@@ -437,53 +498,157 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
         session.framesReceived++;
         session.bytesReceived += frame.length;
         try {
-            switch (LinkCodec.type(frame)) {
-                case LinkCodec.HELLO:
-                    helloReceived(session, LinkCodec.helloPeer(frame));
+            byte type = LinkCodec.type(frame);
+            boolean duplex = session.link.mode() == LinkMode.DUPLEX;
+            if (duplex != (type == LinkCodec.HANDSHAKE || type == LinkCodec.SECURE)) {
+                throw new MalformedFrameException((duplex ? "unsealed frame type " : "session frame type ")
+                        + (type & 0xff) + " on a " + session.link.mode() + " link");
+            }
+            switch (type) {
+                case LinkCodec.HANDSHAKE:
+                    handshakeReceived(session, LinkCodec.body(frame));
                     break;
-                case LinkCodec.DATA:
-                    if (session.state != LinkInfo.State.ESTABLISHED) {
-                        throw new MalformedFrameException("DATA before the neighbour identified itself");
+                case LinkCodec.SECURE:
+                    secureFrameReceived(session, LinkCodec.body(frame));
+                    break;
+                case LinkCodec.SEALED:
+                    if (LinkCodec.hintMatches(frame, localPeer)) {
+                        endToEndReceived(session, LinkCodec.sealedPacketOf(frame));
                     }
-                    LinkCodec.Data data = LinkCodec.decodeData(frame);
-                    dispatch(new MeshMessage(session.peer, data.channel, data.payload, loop.currentTimeMillis()));
                     break;
                 default:
-                    throw new MalformedFrameException("unexpected frame type");
+                    announcementReceived(session, LinkCodec.body(frame));
+                    break;
             }
         } catch (MalformedFrameException e) {
             LOG.log(Level.WARNING, "{0}: protocol error, closing: {1}", session, e.getMessage());
             closeLink(session, "protocol error: " + e.getMessage());
+        } catch (CryptoException e) {
+            LOG.log(Level.WARNING, "{0}: security check failed, closing: {1}", session, e.getMessage());
+            closeLink(session, "security check failed: " + e.getMessage());
         }
     }
 
-    private void helloReceived(LinkSession session, PeerId peer) throws MalformedFrameException {
+    private void handshakeReceived(LinkSession session, byte[] message) throws CryptoException, MalformedFrameException {
         if (session.state != LinkInfo.State.HANDSHAKING) {
-            throw new MalformedFrameException("second HELLO on an established link");
+            throw new MalformedFrameException("handshake message on an established link");
         }
+        session.handshake.readMessage(message);
+        PeerId peer = session.handshake.remotePeer();
+        if (peer != null && !acceptablePeer(session, peer)) {
+            return;
+        }
+        if (session.handshake.isMyTurn()) {
+            sendControl(session, LinkCodec.frame(LinkCodec.HANDSHAKE, session.handshake.writeMessage(new byte[0])));
+        }
+        if (session.handshake.isComplete()) {
+            session.session = session.handshake.split();
+            session.handshake = null;
+            established(session, peer);
+        }
+    }
+
+    /** @return whether the authenticated neighbour may stay; closes the link if not */
+    private boolean acceptablePeer(LinkSession session, PeerId peer) {
         if (peer.equals(localPeer)) {
             closeLink(session, "the link leads back to this node");
-            return;
+            return false;
         }
         if (session.expectedPeer != null && !session.expectedPeer.equals(peer)) {
             closeLink(session, "expected peer " + session.expectedPeer + " but the neighbour is " + peer);
+            return false;
+        }
+        return true;
+    }
+
+    private void secureFrameReceived(LinkSession session, byte[] body) throws CryptoException, MalformedFrameException {
+        if (session.state != LinkInfo.State.ESTABLISHED) {
+            throw new MalformedFrameException("session frame before the handshake completed");
+        }
+        byte[] inner = session.session.decrypt(body);
+        if (inner.length < 1 || inner[0] != LinkCodec.DATA) {
+            throw new MalformedFrameException("unknown inner message type " + (inner.length < 1 ? -1 : inner[0] & 0xff));
+        }
+        endToEndReceived(session, java.util.Arrays.copyOfRange(inner, 1, inner.length));
+    }
+
+    /**
+     * Opens an end-to-end packet. A packet that fails its checks is dropped without closing the link: on a shared
+     * medium or through a relay the neighbour may be innocent.
+     */
+    private void endToEndReceived(LinkSession session, byte[] sealed) {
+        OpenedPacket packet;
+        LinkCodec.Application application;
+        try {
+            packet = crypto.open(keys, sealed);
+            replayGuard.accept(packet, loop.currentTimeMillis());
+            application = LinkCodec.application(packet.payload());
+        } catch (CryptoException | MalformedFrameException e) {
+            LOG.log(Level.WARNING, "{0}: dropped an end-to-end packet: {1}", session, e.getMessage());
             return;
         }
+        if (session.link.mode() != LinkMode.DUPLEX) {
+            heard(session, packet.sender());
+        }
+        dispatch(new MeshMessage(packet.sender(), application.channel, application.payload, loop.currentTimeMillis()));
+    }
+
+    private void announcementReceived(LinkSession session, byte[] body) throws MalformedFrameException {
+        if (body.length != LinkCodec.ANNOUNCE_SIZE - 1) {
+            throw new MalformedFrameException("announcement of " + (body.length + 1) + " bytes, expected "
+                    + LinkCodec.ANNOUNCE_SIZE);
+        }
+        byte[] key = java.util.Arrays.copyOf(body, PeerId.KEY_LENGTH);
+        byte[] time = java.util.Arrays.copyOfRange(body, PeerId.KEY_LENGTH, PeerId.KEY_LENGTH + 4);
+        byte[] signature = java.util.Arrays.copyOfRange(body, PeerId.KEY_LENGTH + 4, body.length);
+        PeerId peer = PeerId.fromPublicKey(key);
+        long age = loop.currentTimeMillis() - LinkCodec.timeMillis(time);
+        if (!crypto.verify(peer, LinkCodec.announceSigned(key, time), signature)) {
+            LOG.log(Level.WARNING, "{0}: dropped an announcement with a bad signature", session);
+        } else if (Math.abs(age) > settings.replayHorizon.toMillis()) {
+            LOG.log(Level.DEBUG, "{0}: dropped a stale announcement of {1}", session, peer);
+        } else if (!peer.equals(localPeer)) {
+            heard(session, peer);
+        }
+    }
+
+    /** A peer is reachable over a broadcast or one-way link it was heard on. */
+    private void heard(LinkSession session, PeerId peer) {
+        if (session.link.mode() == LinkMode.RECEIVE_ONLY || !session.heard.add(peer)) {
+            return;
+        }
+        Neighbour neighbour = neighbours.computeIfAbsent(peer, Neighbour::new);
+        neighbour.links.add(session);
+        LOG.log(Level.INFO, "{0} reaches {1}", session, peer.shortName());
+        emit(TransportEvent.of(TransportEvent.Kind.LINK_ESTABLISHED, session.info(), "heard " + peer));
+        pump(neighbour);
+    }
+
+    private void established(LinkSession session, PeerId peer) {
         if (session.handshakeTimer != null) {
             session.handshakeTimer.cancel();
         }
         session.state = LinkInfo.State.ESTABLISHED;
         session.peer = peer;
+        session.rekeyTimer = loop.scheduleAtFixedRate(() -> {
+            if (!session.closed) {
+                session.session.rekey();
+            }
+        }, settings.rekeyInterval.toNanos(), settings.rekeyInterval.toNanos(), TimeUnit.NANOSECONDS);
         Neighbour neighbour = neighbours.computeIfAbsent(peer, Neighbour::new);
         neighbour.links.add(session);
+        completeWaiters(session);
+        LOG.log(Level.INFO, "{0} established", session);
+        emit(TransportEvent.of(TransportEvent.Kind.LINK_ESTABLISHED, session.info(), ""));
+        pump(neighbour);
+    }
+
+    private void completeWaiters(LinkSession session) {
         LinkInfo info = session.info();
         for (CompletableFuture<LinkInfo> waiter : session.establishWaiters) {
             complete(waiter, info);
         }
         session.establishWaiters.clear();
-        LOG.log(Level.INFO, "{0} established", session);
-        emit(TransportEvent.of(TransportEvent.Kind.LINK_ESTABLISHED, info, ""));
-        pump(neighbour);
     }
 
     /** Closes {@code session} (idempotent) and moves the traffic it had not confirmed to the peer's other links. */
@@ -492,8 +657,10 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
             return;
         }
         session.closed = true;
-        if (session.handshakeTimer != null) {
-            session.handshakeTimer.cancel();
+        for (var timer : java.util.Arrays.asList(session.handshakeTimer, session.rekeyTimer, session.announceTimer)) {
+            if (timer != null) {
+                timer.cancel();
+            }
         }
         closeQuietly(session.link);
         links.remove(session.id);
@@ -503,21 +670,34 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
                     + reason));
         }
         session.establishWaiters.clear();
+        Set<PeerId> reached = new HashSet<>(session.heard);
         if (session.peer != null) {
-            Neighbour neighbour = neighbours.get(session.peer);
+            reached.add(session.peer);
+        }
+        List<Neighbour> affected = new ArrayList<>();
+        for (PeerId peer : reached) {
+            Neighbour neighbour = neighbours.get(peer);
             if (neighbour != null) {
                 neighbour.links.remove(session);
-                for (Iterator<Outgoing> it = session.inFlight.descendingIterator(); it.hasNext();) {
-                    Outgoing unconfirmed = it.next();
-                    if (unconfirmed.leftVia != session) {
-                        neighbour.queue.addFirst(unconfirmed);
-                    }
-                }
-                session.inFlight.clear();
-                pump(neighbour);
+                affected.add(neighbour);
             }
         }
-        LOG.log(session.peer == null ? Level.DEBUG : Level.INFO, "{0} closed: {1}", session, reason);
+        // re-offer what the transport had not confirmed as sent, ahead of newer messages
+        for (Iterator<InFlight> it = session.inFlight.descendingIterator(); it.hasNext();) {
+            InFlight unconfirmed = it.next();
+            if (unconfirmed.message.leftVia != session) {
+                Neighbour neighbour = neighbours.get(unconfirmed.destination);
+                if (neighbour != null) {
+                    neighbour.queue.addFirst(unconfirmed.message);
+                }
+            }
+        }
+        session.inFlight.clear();
+        for (Neighbour neighbour : affected) {
+            pump(neighbour);
+        }
+        LOG.log(session.peer == null && session.heard.isEmpty() ? Level.DEBUG : Level.INFO, "{0} closed: {1}", session,
+                reason);
         emit(TransportEvent.of(TransportEvent.Kind.LINK_CLOSED, session.info(), reason));
     }
 
@@ -531,15 +711,14 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
 
     // ---------------------------------------------------------------- loop: traffic
 
+    private void deliverLocally(String channel, byte[] payload, CompletableFuture<DeliveryReceipt> result) {
+        dispatch(new MeshMessage(localPeer, channel, payload, loop.currentTimeMillis()));
+        complete(result, new DeliveryReceipt(localPeer, DeliveryStatus.DELIVERED, "local", loop.currentTimeMillis()));
+    }
+
     private void enqueue(PeerId destination, Outgoing message) {
         if (closed) {
             fail(message, "the node is stopped");
-            return;
-        }
-        if (destination.equals(localPeer)) {
-            dispatch(new MeshMessage(localPeer, message.channel, message.payload, loop.currentTimeMillis()));
-            complete(message.result, new DeliveryReceipt(destination, DeliveryStatus.DELIVERED, "local",
-                    loop.currentTimeMillis()));
             return;
         }
         Neighbour neighbour = neighbours.computeIfAbsent(destination, Neighbour::new);
@@ -560,32 +739,40 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
                 neighbour.queue.pollFirst();
                 continue;
             }
-            int frameSize = LinkCodec.dataFrameSize(next.channel, next.payload.length);
-            LinkSession link = bestLink(neighbour, frameSize);
+            LinkSession link = bestLink(neighbour, next);
             if (link == null) {
-                if (!neighbour.links.isEmpty() && neighbour.links.stream().allMatch(l -> l.link.mtu() < frameSize)) {
+                if (!neighbour.links.isEmpty() && neighbour.links.stream().allMatch(l -> frameSize(l, next) > l.link.mtu())) {
                     neighbour.queue.pollFirst();
-                    fail(next, "a message of " + next.payload.length + " bytes does not fit the MTU of any link to "
-                            + neighbour.peer.shortName());
+                    fail(next, "a message of " + next.payloadLength + " bytes does not fit the MTU of any link to "
+                            + neighbour.peer.shortName() + " (" + FRAME_OVERHEAD + " bytes of each frame are security"
+                            + " and framing)");
                     continue;
                 }
                 break;
             }
             neighbour.queue.pollFirst();
-            transmit(link, next);
+            transmit(link, neighbour.peer, next);
         }
         armHoldTimer(neighbour);
     }
 
-    private LinkSession bestLink(Neighbour neighbour, int frameSize) {
+    /** Bytes {@code message} takes on {@code link}: a session frame on duplex links, a sealed frame otherwise. */
+    private static int frameSize(LinkSession link, Outgoing message) {
+        return link.link.mode() == LinkMode.DUPLEX ? 1 + SecureSession.OVERHEAD + 1 + message.sealed.length
+                : 1 + LinkCodec.HINT_SIZE + message.sealed.length;
+    }
+
+    private LinkSession bestLink(Neighbour neighbour, Outgoing message) {
         LinkSession best = null;
         double bestScore = Double.MAX_VALUE;
         for (LinkSession s : neighbour.links) {
-            if (s.closed || s.link.mode() != LinkMode.DUPLEX || !isUsable(s.slot.state)
-                    || s.inFlight.size() >= settings.maxFramesInFlightPerLink || s.link.mtu() < frameSize) {
+            int size = frameSize(s, message);
+            if (s.closed || s.state != LinkInfo.State.ESTABLISHED || s.link.mode() == LinkMode.RECEIVE_ONLY
+                    || !isUsable(s.slot.state) || s.inFlight.size() >= settings.maxFramesInFlightPerLink
+                    || s.link.mtu() < size) {
                 continue;
             }
-            double score = linkScore(s.slot, frameSize, s.inFlight.size());
+            double score = linkScore(s.slot, size, s.inFlight.size());
             if (score < bestScore) {
                 best = s;
                 bestScore = score;
@@ -609,9 +796,18 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
         return score;
     }
 
-    private void transmit(LinkSession session, Outgoing message) {
-        byte[] frame = LinkCodec.data(message.channel, message.payload);
-        session.inFlight.add(message);
+    private void transmit(LinkSession session, PeerId destination, Outgoing message) {
+        byte[] frame;
+        if (session.link.mode() == LinkMode.DUPLEX) {
+            byte[] inner = new byte[1 + message.sealed.length];
+            inner[0] = LinkCodec.DATA;
+            System.arraycopy(message.sealed, 0, inner, 1, message.sealed.length);
+            frame = LinkCodec.frame(LinkCodec.SECURE, session.session.encrypt(inner));
+        } else {
+            frame = LinkCodec.sealedFrame(destination, message.sealed);
+        }
+        InFlight entry = new InFlight(destination, message);
+        session.inFlight.add(entry);
         session.framesSent++;
         session.bytesSent += frame.length;
         message.attempts++;
@@ -625,19 +821,20 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
             if (error == null) {
                 message.leftVia = session;
             }
-            loop.execute(() -> transmitted(session, message, error));
+            loop.execute(() -> transmitted(session, entry, error));
         });
     }
 
-    private void transmitted(LinkSession session, Outgoing message, Throwable error) {
-        boolean wasInFlight = session.inFlight.remove(message);
-        Neighbour neighbour = session.peer == null ? null : neighbours.get(session.peer);
+    private void transmitted(LinkSession session, InFlight entry, Throwable error) {
+        Outgoing message = entry.message;
+        boolean wasInFlight = session.inFlight.remove(entry);
+        Neighbour neighbour = neighbours.get(entry.destination);
         if (error == null) {
             if (!wasInFlight && neighbour != null) {
                 // the link closed and re-offered the message, but the frame had in fact left: don't send it twice
                 neighbour.queue.remove(message);
             }
-            complete(message.result, new DeliveryReceipt(session.peer, DeliveryStatus.SENT,
+            complete(message.result, new DeliveryReceipt(entry.destination, DeliveryStatus.SENT,
                     session.slot.id + " " + session.remoteAddress, loop.currentTimeMillis()));
         } else if (wasInFlight && neighbour != null) {
             if (message.attempts >= Outgoing.MAX_ATTEMPTS) {

@@ -1,8 +1,6 @@
 package org.sovereignmesh.core.internal;
 
-import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -11,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,6 +30,8 @@ import org.sovereignmesh.api.transport.Transport;
 import org.sovereignmesh.api.transport.TransportEventListener;
 import org.sovereignmesh.api.transport.TransportInfo;
 import org.sovereignmesh.api.transport.TransportManager;
+import org.sovereignmesh.crypto.MeshCrypto;
+import org.sovereignmesh.crypto.NodeKeys;
 import org.sovereignmesh.time.SystemScheduler;
 
 /**
@@ -45,23 +44,27 @@ import org.sovereignmesh.time.SystemScheduler;
 @Designate(ocd = MeshNodeComponent.Config.class)
 public final class MeshNodeComponent implements MeshNetwork, TransportManager {
     static final String PID = "org.sovereignmesh.node";
-    /** Framework property naming the node's data directory when the configuration does not. */
-    static final String HOME_PROPERTY = "mesh.home";
     private static final System.Logger LOG = System.getLogger(MeshNodeComponent.class.getName());
 
-    @ObjectClassDefinition(name = "Sovereign Mesh node", description = "Identity, data directory and link behaviour of this node.")
+    @ObjectClassDefinition(name = "Sovereign Mesh node", description = "Link behaviour of this node.")
     @interface Config {
-        @AttributeDefinition(description = "Directory for the identity and stored data. Empty: the framework property mesh.home, else ./data.")
-        String home() default "";
-
         @AttributeDefinition(description = "Connect automatically to neighbours the transports discover.")
         boolean autoConnect() default true;
 
         @AttributeDefinition(description = "Seconds a message for a peer without a link waits for one.", min = "1")
         int holdTimeoutSeconds() default 30;
 
-        @AttributeDefinition(description = "Seconds a new link has to identify its neighbour.", min = "1")
+        @AttributeDefinition(description = "Seconds a new link has to complete its handshake.", min = "1")
         int handshakeTimeoutSeconds() default 10;
+
+        @AttributeDefinition(description = "Minutes between key changes on duplex links.", min = "1")
+        int rekeyIntervalMinutes() default 10;
+
+        @AttributeDefinition(description = "Minutes between announcements on broadcast and one-way links.", min = "1")
+        int announceIntervalMinutes() default 10;
+
+        @AttributeDefinition(description = "Hours an end-to-end packet stays acceptable; replays within it are refused.", min = "1")
+        int replayHorizonHours() default 168;
     }
 
     private final Map<Transport, String> transports = new ConcurrentHashMap<>();
@@ -71,24 +74,30 @@ public final class MeshNodeComponent implements MeshNetwork, TransportManager {
     private SystemScheduler loop;
     private SystemScheduler delivery;
 
+    @Reference
+    private NodeKeys keys;
+    @Reference
+    private MeshCrypto crypto;
+
     @Activate
-    void activate(Config config, BundleContext context) throws IOException {
-        Path home = home(config, context);
-        NodeIdentity identity = NodeIdentity.loadOrCreate(home);
+    void activate(Config config) {
         NodeSettings settings = new NodeSettings();
         settings.autoConnect = config.autoConnect();
         settings.holdTimeout = Duration.ofSeconds(Math.max(1, config.holdTimeoutSeconds()));
         settings.handshakeTimeout = Duration.ofSeconds(Math.max(1, config.handshakeTimeoutSeconds()));
+        settings.rekeyInterval = Duration.ofMinutes(Math.max(1, config.rekeyIntervalMinutes()));
+        settings.announceInterval = Duration.ofMinutes(Math.max(1, config.announceIntervalMinutes()));
+        settings.replayHorizon = Duration.ofHours(Math.max(1, config.replayHorizonHours()));
         loop = new SystemScheduler("mesh-node");
         delivery = new SystemScheduler("mesh-delivery");
-        MeshNode created = new MeshNode(identity.peerId(), loop, delivery, settings);
+        MeshNode created = new MeshNode(keys, crypto, loop, delivery, settings);
         synchronized (this) {
             node = created;
             handlers.forEach((handler, channels) -> created.addMessageHandler(channels, handler));
             listeners.forEach(created::addEventListener);
             transports.forEach(created::addTransport);
         }
-        LOG.log(Level.INFO, "node {0} started, home {1}", identity.peerId().toDid(), home.toAbsolutePath());
+        LOG.log(Level.INFO, "node " + keys.peerId().toDid() + " started");
     }
 
     @Deactivate
@@ -103,14 +112,6 @@ public final class MeshNodeComponent implements MeshNetwork, TransportManager {
         }
         loop.close();
         delivery.close();
-    }
-
-    private static Path home(Config config, BundleContext context) {
-        if (!config.home().isBlank()) {
-            return Path.of(config.home());
-        }
-        String property = context.getProperty(HOME_PROPERTY);
-        return Path.of(property == null || property.isBlank() ? "data" : property);
     }
 
     // ---------------------------------------------------------------- whiteboards

@@ -18,4 +18,12 @@ final class NodeSettings {
     boolean autoConnect = true;
     /** Largest application payload, bounded by what one frame carries until fragmentation exists. */
     int maxPayloadSize = 60 * 1024;
+    /** Duplex links move to fresh keys this often (besides every 2^20 frames). */
+    Duration rekeyInterval = Duration.ofMinutes(10);
+    /** Broadcast and one-way links announce this node this often (jittered by up to a quarter). */
+    Duration announceInterval = Duration.ofMinutes(10);
+    /** End-to-end packets older than this are refused; newer ones are remembered to refuse replays. */
+    Duration replayHorizon = Duration.ofDays(7);
+    /** How many end-to-end packets the replay guard remembers. */
+    int replayCapacity = 50_000;
 }

@@ -4,13 +4,15 @@ import java.util.concurrent.CompletableFuture;
 
 import org.sovereignmesh.api.DeliveryReceipt;
 
-/** One application message on its way to a neighbour. */
+/** One application message on its way to a neighbour, already sealed end to end for its destination. */
 final class Outgoing {
     /** Sends that fail without the link closing are retried this often before the message fails. */
     static final int MAX_ATTEMPTS = 3;
 
-    final String channel;
-    final byte[] payload;
+    /** The end-to-end sealed packet. */
+    final byte[] sealed;
+    /** Application bytes it carries, for messages to people. */
+    final int payloadLength;
     final CompletableFuture<DeliveryReceipt> result;
     /** When the message gives up waiting for a link, in scheduler nanos. */
     final long deadlineNanos;
@@ -22,9 +24,9 @@ final class Outgoing {
      */
     volatile LinkSession leftVia;
 
-    Outgoing(String channel, byte[] payload, CompletableFuture<DeliveryReceipt> result, long deadlineNanos) {
-        this.channel = channel;
-        this.payload = payload;
+    Outgoing(byte[] sealed, int payloadLength, CompletableFuture<DeliveryReceipt> result, long deadlineNanos) {
+        this.sealed = sealed;
+        this.payloadLength = payloadLength;
         this.result = result;
         this.deadlineNanos = deadlineNanos;
     }

@@ -1,6 +1,8 @@
 package org.sovereignmesh.core.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -11,9 +13,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sovereignmesh.api.PeerId;
+import org.sovereignmesh.api.transport.LinkInfo;
 import org.sovereignmesh.api.transport.TransportEvent;
+import org.sovereignmesh.crypto.CryptoException;
+import org.sovereignmesh.crypto.NoiseHandshake;
+import org.sovereignmesh.crypto.internal.LocalNodeKeys;
 
-/** Whatever a neighbour sends, the node closes that link with a clear reason and keeps serving everyone else. */
+/**
+ * Whatever a neighbour sends, the node closes that link with a clear reason (or drops the one bad packet) and keeps
+ * serving everyone else. The neighbour speaks the real protocol until it chooses not to.
+ */
 class HostileNeighbourTest {
     private final TestNodes nodes = new TestNodes();
     private final TestNodes.Node node = nodes.node(shortHandshake());
@@ -24,120 +33,211 @@ class HostileNeighbourTest {
         nodes.settle();
     }
 
-    private ScriptedTransport.ScriptedLink accept(String name) {
-        ScriptedTransport.ScriptedLink link = transport.accept(name);
-        nodes.clock.runFor(Duration.ofMillis(1));
-        return link;
-    }
-
     private static NodeSettings shortHandshake() {
         NodeSettings settings = new NodeSettings();
         settings.handshakeTimeout = Duration.ofSeconds(5);
         return settings;
     }
 
-    static List<Object[]> badFrames() {
-        PeerId someone = TestNodes.randomPeer();
-        byte[] hello = LinkCodec.hello(someone);
+    private ScriptedPeer accept(String name) {
+        ScriptedTransport.ScriptedLink link = transport.accept(name);
+        nodes.clock.runFor(Duration.ofMillis(1));
+        return new ScriptedPeer(nodes, link);
+    }
+
+    static List<Object[]> badFirstFrames() {
         return List.of(
-                new Object[] {"empty frame", new byte[0], "shorter than its header"},
-                new Object[] {"unknown version", new byte[] {9, 1}, "unsupported link protocol version 9"},
-                new Object[] {"unknown type", new byte[] {1, 77}, "unknown frame type 77"},
-                new Object[] {"truncated HELLO", java.util.Arrays.copyOf(hello, 20), "HELLO of 20 bytes"},
-                new Object[] {"DATA before HELLO", LinkCodec.data("x", new byte[3]), "DATA before the neighbour identified"});
+                new Object[] {"empty frame", new byte[0], "empty frame"},
+                new Object[] {"unknown type", new byte[] {0x77, 1}, "unknown frame type 119"},
+                new Object[] {"session frame before handshake", new byte[30], "unknown frame type 0"},
+                new Object[] {"early session frame", withType(LinkCodec.SECURE, 40), "before the handshake completed"},
+                new Object[] {"truncated handshake", withType(LinkCodec.HANDSHAKE, 10), "shorter than 32"},
+                new Object[] {"sealed frame on a duplex link", withType(LinkCodec.SEALED, 200), "on a DUPLEX link"},
+                new Object[] {"announcement on a duplex link", withType(LinkCodec.ANNOUNCE, 101), "on a DUPLEX link"});
+    }
+
+    private static byte[] withType(byte type, int length) {
+        byte[] frame = new byte[length];
+        frame[0] = type;
+        return frame;
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("badFrames")
+    @MethodSource("badFirstFrames")
     void malformedFramesCloseTheLinkWithAReason(String name, byte[] frame, String reason) {
-        ScriptedTransport.ScriptedLink link = accept("bad");
+        ScriptedPeer peer = accept("bad");
+        peer.link.receive(frame);
         nodes.settle();
-        link.receive(frame);
-        nodes.settle();
-        assertTrue(link.closed, name + ": link closed");
+        assertTrue(peer.link.closed, name + ": link closed");
         String detail = closedDetail();
         assertTrue(detail.contains(reason), name + ": reason '" + detail + "' mentions '" + reason + "'");
         assertTrue(node.mesh.links().isEmpty());
     }
 
     @Test
-    void badDataAfterHelloClosesTheLink() {
-        ScriptedTransport.ScriptedLink link = accept("bad-data");
-        link.receive(LinkCodec.hello(TestNodes.randomPeer()));
+    void aWellBehavedNeighbourIsAuthenticatedAndItsMessagesArrive() throws Exception {
+        ScriptedPeer peer = accept("good").handshake();
+        LinkInfo link = node.mesh.links().get(0);
+        assertEquals(LinkInfo.State.ESTABLISHED, link.state());
+        assertEquals(peer.peerId(), link.peer().orElseThrow());
+        peer.link.receive(peer.dataFrame(node.mesh.localPeer(), "chat", new byte[] {1, 2}));
         nodes.settle();
-        link.receive(new byte[] {1, 2, (byte) 200, 'a'});
-        nodes.settle();
-        assertTrue(link.closed);
-        assertTrue(closedDetail().contains("channel length 200"), closedDetail());
+        assertEquals(peer.peerId(), node.received.get(0).source());
+        assertArrayEquals(new byte[] {1, 2}, node.received.get(0).payload());
+
+        nodes.await(node.mesh.send(peer.peerId(), "chat", new byte[] {3}));
+        byte[] inner = peer.nextInner();
+        assertEquals(LinkCodec.DATA, inner[0]);
+        var opened = TestNodes.CRYPTO.open(peer.keys, java.util.Arrays.copyOfRange(inner, 1, inner.length));
+        assertEquals(node.mesh.localPeer(), opened.sender(), "end-to-end signed by the node");
+        assertArrayEquals(new byte[] {3}, LinkCodec.application(opened.payload()).payload);
     }
 
     @Test
-    void aSecondHelloIsAProtocolError() {
-        ScriptedTransport.ScriptedLink link = accept("twice");
-        link.receive(LinkCodec.hello(TestNodes.randomPeer()));
-        link.receive(LinkCodec.hello(TestNodes.randomPeer()));
+    void aNeighbourClaimingSomeoneElsesIdentityIsRefused() throws Exception {
+        ScriptedPeer peer = accept("impostor");
+        LocalNodeKeys victim = LocalNodeKeys.generate();
+        LocalNodeKeys mallory = peer.keys;
+        org.sovereignmesh.crypto.NodeKeys impostor = new org.sovereignmesh.crypto.NodeKeys() {
+            public PeerId peerId() {
+                return victim.peerId();
+            }
+
+            public byte[] sign(byte[] message) {
+                return mallory.sign(message);
+            }
+
+            public byte[] keyAgreementPublicKey() {
+                return mallory.keyAgreementPublicKey();
+            }
+
+            public byte[] keyAgreement(byte[] remote) throws CryptoException {
+                return mallory.keyAgreement(remote);
+            }
+
+            public byte[] deriveSecret(String purpose, int length) {
+                return mallory.deriveSecret(purpose, length);
+            }
+        };
+        NoiseHandshake handshake = TestNodes.CRYPTO.handshake(impostor, true, LinkCodec.PROLOGUE);
+        peer.link.receive(LinkCodec.frame(LinkCodec.HANDSHAKE, handshake.writeMessage(new byte[0])));
         nodes.settle();
-        assertTrue(link.closed);
-        assertTrue(closedDetail().contains("second HELLO"), closedDetail());
+        handshake.readMessage(LinkCodec.body(peer.nextSent()));
+        peer.link.receive(LinkCodec.frame(LinkCodec.HANDSHAKE, handshake.writeMessage(new byte[0])));
+        nodes.settle();
+        assertTrue(peer.link.closed);
+        assertTrue(closedDetail().contains("does not sign its Noise static key"), closedDetail());
+        assertFalse(node.mesh.neighbours().contains(victim.peerId()));
+    }
+
+    @Test
+    void forgedOrDamagedSessionFramesCloseTheLink() throws Exception {
+        ScriptedPeer peer = accept("forger").handshake();
+        byte[] frame = peer.dataFrame(node.mesh.localPeer(), "chat", new byte[] {1});
+        frame[frame.length - 1] ^= 1;
+        peer.link.receive(frame);
+        nodes.settle();
+        assertTrue(peer.link.closed);
+        assertTrue(closedDetail().contains("security check failed: authentication failed"), closedDetail());
+    }
+
+    @Test
+    void anUnknownInnerMessageIsAProtocolError() throws Exception {
+        ScriptedPeer peer = accept("odd").handshake();
+        peer.link.receive(peer.secureFrame(new byte[] {0x55, 1, 2}));
+        nodes.settle();
+        assertTrue(peer.link.closed);
+        assertTrue(closedDetail().contains("unknown inner message type 85"), closedDetail());
+    }
+
+    @Test
+    void replayedFramesAndPacketsAreRefused() throws Exception {
+        ScriptedPeer peer = accept("replayer").handshake();
+        byte[] sealed = peer.sealed(node.mesh.localPeer(), "chat", new byte[] {7});
+        byte[] frame = peer.secureFrame(ScriptedPeer.dataInner(sealed));
+        peer.link.receive(frame);
+        nodes.settle();
+        assertEquals(1, node.received.size());
+        // the same end-to-end packet in a fresh session frame: the link is fine, the packet is dropped
+        peer.link.receive(peer.secureFrame(ScriptedPeer.dataInner(sealed)));
+        nodes.settle();
+        assertFalse(peer.link.closed);
+        assertEquals(1, node.received.size(), "a replayed end-to-end packet is not delivered twice");
+        // the same session frame again: a replay at the link layer closes the link
+        peer.link.receive(frame);
+        nodes.settle();
+        assertTrue(peer.link.closed);
+        assertTrue(closedDetail().contains("replayed frame"), closedDetail());
+    }
+
+    @Test
+    void endToEndPacketsThatFailTheirChecksAreDroppedWithoutClosingTheLink() throws Exception {
+        ScriptedPeer peer = accept("relay").handshake();
+        // sealed for someone else: a relay could pass it on innocently
+        peer.link.receive(peer.dataFrame(TestNodes.randomPeer(), "chat", new byte[] {1}));
+        byte[] damaged = peer.sealed(node.mesh.localPeer(), "chat", new byte[] {2});
+        damaged[damaged.length - 70] ^= 1;
+        peer.link.receive(peer.secureFrame(ScriptedPeer.dataInner(damaged)));
+        nodes.settle();
+        assertFalse(peer.link.closed);
+        assertTrue(node.received.isEmpty());
+        peer.link.receive(peer.dataFrame(node.mesh.localPeer(), "chat", new byte[] {3}));
+        nodes.settle();
+        assertEquals(1, node.received.size());
     }
 
     @Test
     void aSilentNeighbourIsDroppedAfterTheHandshakeTimeout() {
-        ScriptedTransport.ScriptedLink link = accept("silent");
+        ScriptedPeer peer = accept("silent");
         nodes.clock.runFor(Duration.ofSeconds(4));
-        assertTrue(!link.closed);
-        assertEquals(1, link.sent.size(), "the node introduced itself");
+        assertFalse(peer.link.closed);
+        assertTrue(peer.link.sent.isEmpty(), "the responder waits for the initiator");
         nodes.clock.runFor(Duration.ofSeconds(2));
-        assertTrue(link.closed);
-        assertTrue(closedDetail().contains("did not identify itself"), closedDetail());
+        assertTrue(peer.link.closed);
+        assertTrue(closedDetail().contains("did not complete the handshake"), closedDetail());
     }
 
     @Test
     void randomGarbageNeverBreaksTheNode() throws Exception {
         Random random = new Random(7);
         for (int i = 0; i < 300; i++) {
-            ScriptedTransport.ScriptedLink link = accept("fuzz" + i);
+            ScriptedPeer peer = accept("fuzz" + i);
             if (random.nextBoolean()) {
-                link.receive(LinkCodec.hello(TestNodes.randomPeer()));
+                peer.handshake();
             }
-            byte[] garbage = new byte[random.nextInt(80)];
+            byte[] garbage = new byte[random.nextInt(120)];
             random.nextBytes(garbage);
-            if (garbage.length > 1 && random.nextBoolean()) {
-                garbage[0] = 1;
+            if (garbage.length > 1) {
+                garbage[0] = (byte) (1 + random.nextInt(4));
             }
-            link.receive(garbage);
+            peer.link.receive(garbage);
         }
         nodes.clock.runFor(Duration.ofSeconds(30));
-        // after all that, the node still links up and delivers
-        ScriptedTransport.ScriptedLink good = accept("good");
-        PeerId friend = TestNodes.randomPeer();
-        good.receive(LinkCodec.hello(friend));
-        good.receive(LinkCodec.data("chat", new byte[] {1, 2}));
+        ScriptedPeer good = accept("good").handshake();
+        good.link.receive(good.dataFrame(node.mesh.localPeer(), "chat", new byte[] {1, 2}));
         nodes.settle();
-        assertTrue(!good.closed);
-        assertEquals(friend, node.received.get(node.received.size() - 1).source());
-        nodes.await(node.mesh.send(friend, "chat", new byte[] {3}));
-        assertEquals(LinkCodec.DATA, good.sent.get(good.sent.size() - 1)[1]);
+        assertFalse(good.link.closed);
+        assertEquals(good.peerId(), node.received.get(node.received.size() - 1).source());
     }
 
     @Test
-    void aFloodingNeighbourIsCutOffBeforeMemoryRunsOut() {
+    void aFloodingNeighbourIsCutOffBeforeMemoryRunsOut() throws Exception {
         NodeSettings settings = new NodeSettings();
         settings.maxPendingInboundBytesPerLink = 64 * 1024;
         TestNodes.Node small = nodes.node(settings);
         ScriptedTransport flooded = new ScriptedTransport();
         small.mesh.addTransport(flooded, "test");
         nodes.settle();
-        ScriptedTransport.ScriptedLink link = flooded.accept("flood");
+        ScriptedPeer peer = new ScriptedPeer(nodes, flooded.accept("flood"));
         nodes.settle();
-        link.receive(LinkCodec.hello(TestNodes.randomPeer()));
-        nodes.settle();
+        peer.handshake();
+        byte[] sealed = peer.sealed(small.mesh.localPeer(), "flood", new byte[4000]);
         // the node's loop does not run while the neighbour floods: valid frames pile up until the bound
         for (int i = 0; i < 100; i++) {
-            link.receive(LinkCodec.data("flood", new byte[4000]));
+            peer.link.receive(peer.secureFrame(ScriptedPeer.dataInner(sealed)));
         }
         nodes.settle();
-        assertTrue(link.closed);
+        assertTrue(peer.link.closed);
         String detail = small.events.stream().filter(e -> e.kind() == TransportEvent.Kind.LINK_CLOSED)
                 .map(TransportEvent::detail).findFirst().orElse("");
         assertTrue(detail.contains("faster than the node can process"), detail);

@@ -16,6 +16,15 @@ import org.sovereignmesh.api.transport.TransportProfile;
 /** A transport driven by the test: it plays the neighbour, frame by frame, to probe how the node copes. */
 final class ScriptedTransport implements Transport {
     TransportContext context;
+    private final LinkMode mode;
+
+    ScriptedTransport() {
+        this(LinkMode.DUPLEX);
+    }
+
+    ScriptedTransport(LinkMode mode) {
+        this.mode = mode;
+    }
 
     @Override
     public String id() {
@@ -44,23 +53,25 @@ final class ScriptedTransport implements Transport {
 
     @Override
     public CompletionStage<Link> connect(MeshAddress address) {
-        return CompletableFuture.completedFuture(new ScriptedLink(address));
+        return CompletableFuture.completedFuture(new ScriptedLink(address, mode));
     }
 
     ScriptedLink accept(String name) {
-        ScriptedLink link = new ScriptedLink(MeshAddress.of("scripted", name));
+        ScriptedLink link = new ScriptedLink(MeshAddress.of("scripted", name), mode);
         context.incomingLink(link);
         return link;
     }
 
     static final class ScriptedLink implements Link {
         final MeshAddress remote;
+        final LinkMode mode;
         final List<byte[]> sent = new CopyOnWriteArrayList<>();
         volatile FrameReceiver receiver;
         volatile boolean closed;
 
-        ScriptedLink(MeshAddress remote) {
+        ScriptedLink(MeshAddress remote, LinkMode mode) {
             this.remote = remote;
+            this.mode = mode;
         }
 
         @Override
@@ -70,7 +81,7 @@ final class ScriptedTransport implements Transport {
 
         @Override
         public LinkMode mode() {
-            return LinkMode.DUPLEX;
+            return mode;
         }
 
         @Override

@@ -12,18 +12,21 @@ import org.sovereignmesh.api.MessageHandler;
 import org.sovereignmesh.api.PeerId;
 import org.sovereignmesh.api.transport.TransportEvent;
 import org.sovereignmesh.api.transport.TransportProfile;
+import org.sovereignmesh.crypto.MeshCrypto;
+import org.sovereignmesh.crypto.internal.LocalNodeKeys;
+import org.sovereignmesh.crypto.internal.MeshCryptoImpl;
 import org.sovereignmesh.time.VirtualScheduler;
 import org.sovereignmesh.transport.loopback.internal.LoopbackTransport;
 
 /** Nodes wired to one virtual clock, with the messages and events each one saw. */
 final class TestNodes {
     private static final SecureRandom RANDOM = new SecureRandom();
-    final VirtualScheduler clock = new VirtualScheduler();
+    static final MeshCrypto CRYPTO = new MeshCryptoImpl();
+    /** Starts now-ish, so end-to-end packets (stamped by this clock) are within every replay horizon. */
+    final VirtualScheduler clock = new VirtualScheduler(System.currentTimeMillis()).propagateTaskFailures();
 
     static PeerId randomPeer() {
-        byte[] key = new byte[32];
-        RANDOM.nextBytes(key);
-        return PeerId.fromPublicKey(key);
+        return LocalNodeKeys.generate().peerId();
     }
 
     Node node() {
@@ -31,7 +34,7 @@ final class TestNodes {
     }
 
     Node node(NodeSettings settings) {
-        return new Node(new MeshNode(randomPeer(), clock, clock, settings));
+        return new Node(new MeshNode(LocalNodeKeys.generate(), CRYPTO, clock, clock, settings));
     }
 
     /** An endpoint on the medium named like {@code id}: transports with different ids never reach each other. */

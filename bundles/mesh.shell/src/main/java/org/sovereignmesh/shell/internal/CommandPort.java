@@ -76,7 +76,10 @@ public final class CommandPort {
             port = Integer.parseInt(property.strip());
         }
         String homeProperty = context.getProperty("mesh.home");
-        home = Path.of(homeProperty == null || homeProperty.isBlank() ? "data" : homeProperty);
+        if (homeProperty == null || homeProperty.isBlank()) {
+            throw new IllegalStateException("framework property mesh.home (the node's data directory) is not set");
+        }
+        home = Path.of(homeProperty);
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         token = HexFormat.of().formatHex(secret).getBytes(StandardCharsets.US_ASCII);

@@ -70,8 +70,8 @@ public final class ConsoleReporter implements TransportEventListener, MessageHan
                 return "transport " + event.transport().orElseThrow().id() + " removed";
             case LINK_ESTABLISHED: {
                 LinkInfo l = event.link().orElseThrow();
-                return "link " + l.id() + " up: " + l.peer().map(Object::toString).orElse("?") + " via "
-                        + l.transportId() + " " + l.remoteAddress();
+                String who = l.peer().map(Object::toString).orElse(event.detail());
+                return "link " + l.id() + " up: " + who + " via " + l.transportId() + " " + l.remoteAddress();
             }
             case LINK_CLOSED: {
                 LinkInfo l = event.link().orElseThrow();
