@@ -30,18 +30,28 @@ public interface MeshNetwork {
     }
 
     /**
-     * Hands {@code payload} to the mesh for {@code destination}. The payload is copied; the caller may reuse
-     * the array at once.
-     *
-     * <p>The returned stage completes with a {@link DeliveryReceipt} once the node has done its part (see
-     * {@link DeliveryStatus}), or exceptionally with a {@link DeliveryException} that says why the message
-     * could not be delivered.
+     * Hands {@code payload} to the mesh for {@code destination}, best effort. The payload is copied; the caller may
+     * reuse the array at once.
      *
      * @param channel the application channel, see {@link MeshMessage#channel()} for the allowed names
+     * @see #send(PeerId, String, byte[], SendOptions)
+     */
+    default CompletionStage<DeliveryReceipt> send(PeerId destination, String channel, byte[] payload) {
+        return send(destination, channel, payload, SendOptions.bestEffort());
+    }
+
+    /**
+     * Hands {@code payload} to the mesh for {@code destination} with the given effort. The payload is sealed for the
+     * destination and signed by this node before this method returns; relays see only what routing needs.
+     *
+     * <p>The stage completes with a receipt whose {@link DeliveryReceipt#status()} is {@link DeliveryStatus#SENT}
+     * (best effort: the message left this node) or {@link DeliveryStatus#DELIVERED} (reliable: the destination
+     * acknowledged it), or exceptionally with a {@link DeliveryException} saying why not.
+     *
      * @throws IllegalArgumentException if the channel name is invalid or the payload is larger than
      *         {@link #maxPayloadSize()}
      */
-    CompletionStage<DeliveryReceipt> send(PeerId destination, String channel, byte[] payload);
+    CompletionStage<DeliveryReceipt> send(PeerId destination, String channel, byte[] payload, SendOptions options);
 
     /** @return the largest payload {@link #send(PeerId, String, byte[])} accepts, in bytes */
     int maxPayloadSize();

@@ -6,7 +6,7 @@
  * and {@link org.sovereignmesh.api.MessageHandler} services (a whiteboard) receive what arrives.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.sovereignmesh.api;
 
 import org.osgi.annotation.bundle.Export;

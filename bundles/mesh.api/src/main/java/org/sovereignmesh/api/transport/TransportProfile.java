@@ -18,6 +18,7 @@ public final class TransportProfile {
     private final boolean duplex;
     private final boolean broadcast;
     private final boolean lossy;
+    private final boolean carrier;
     private final int mtu;
     private final long bitrate;
     private final Duration latency;
@@ -28,6 +29,7 @@ public final class TransportProfile {
         this.duplex = b.duplex;
         this.broadcast = b.broadcast;
         this.lossy = b.lossy;
+        this.carrier = b.carrier;
         this.mtu = b.mtu;
         this.bitrate = b.bitrate;
         this.latency = b.latency;
@@ -41,7 +43,7 @@ public final class TransportProfile {
 
     /** @return a builder preloaded with this profile's values */
     public Builder toBuilder() {
-        return new Builder().duplex(duplex).broadcast(broadcast).lossy(lossy).mtu(mtu).bitrate(bitrate)
+        return new Builder().duplex(duplex).broadcast(broadcast).lossy(lossy).carrier(carrier).mtu(mtu).bitrate(bitrate)
                 .latency(latency).cost(cost).dutyCycle(dutyCycle);
     }
 
@@ -58,6 +60,14 @@ public final class TransportProfile {
     /** @return whether frames may be lost, duplicated or reordered (the transport does not retransmit) */
     public boolean lossy() {
         return lossy;
+    }
+
+    /**
+     * @return whether the medium physically carries data to nodes it cannot name in advance (removable media, data
+     *         mules): the node hands it a copy of every message it holds for lack of a path
+     */
+    public boolean carrier() {
+        return carrier;
     }
 
     /** @return the largest frame in bytes */
@@ -94,19 +104,20 @@ public final class TransportProfile {
             return false;
         }
         TransportProfile p = (TransportProfile) o;
-        return duplex == p.duplex && broadcast == p.broadcast && lossy == p.lossy && mtu == p.mtu
+        return duplex == p.duplex && broadcast == p.broadcast && lossy == p.lossy && carrier == p.carrier && mtu == p.mtu
                 && bitrate == p.bitrate && latency.equals(p.latency) && cost == p.cost
                 && Double.compare(dutyCycle, p.dutyCycle) == 0;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(duplex, broadcast, lossy, mtu, bitrate, latency, cost, dutyCycle);
+        return Objects.hash(duplex, broadcast, lossy, carrier, mtu, bitrate, latency, cost, dutyCycle);
     }
 
     @Override
     public String toString() {
         return (duplex ? "duplex" : "simplex") + (broadcast ? " broadcast" : "") + (lossy ? " lossy" : "")
+                + (carrier ? " carrier" : "")
                 + " mtu=" + mtu + " bitrate=" + bitrate + "bit/s latency=" + latency.toMillis() + "ms cost=" + cost
                 + (dutyCycle < 1.0 ? " duty=" + dutyCycle : "");
     }
@@ -116,6 +127,7 @@ public final class TransportProfile {
         private boolean duplex = true;
         private boolean broadcast;
         private boolean lossy;
+        private boolean carrier;
         private int mtu = 65536;
         private long bitrate = 100_000_000L;
         private Duration latency = Duration.ofMillis(1);
@@ -137,6 +149,11 @@ public final class TransportProfile {
 
         public Builder lossy(boolean value) {
             this.lossy = value;
+            return this;
+        }
+
+        public Builder carrier(boolean value) {
+            this.carrier = value;
             return this;
         }
 

@@ -14,7 +14,7 @@
  * (ConfigAdmin); <em>addresses</em> are what it tells others so they can reach it.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.sovereignmesh.api.transport;
 
 import org.osgi.annotation.bundle.Export;

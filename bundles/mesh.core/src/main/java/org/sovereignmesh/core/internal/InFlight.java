@@ -1,14 +1,12 @@
 package org.sovereignmesh.core.internal;
 
-import org.sovereignmesh.api.PeerId;
-
-/** A message handed to a link and not yet confirmed sent; a broadcast link carries messages for many peers. */
+/** Frames of one routed packet handed to a link and not yet confirmed sent. */
 final class InFlight {
-    final PeerId destination;
-    final Outgoing message;
+    final Outgoing outgoing;
+    int framesLeft;
 
-    InFlight(PeerId destination, Outgoing message) {
-        this.destination = destination;
-        this.message = message;
+    InFlight(Outgoing outgoing, int frames) {
+        this.outgoing = outgoing;
+        this.framesLeft = frames;
     }
 }

@@ -3,7 +3,6 @@ package org.sovereignmesh.core.internal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import org.sovereignmesh.api.MeshMessage;
 import org.sovereignmesh.api.PeerId;
 
 /**
@@ -13,24 +12,25 @@ import org.sovereignmesh.api.PeerId;
  * duplex links (Noise XX, then an encrypted session):
  *   HANDSHAKE = 0x01 | Noise handshake message
  *   SECURE    = 0x02 | session frame (nonce 8 | ciphertext | tag 16), whose plaintext is an inner message
- * simplex and broadcast links (no session; everything sealed per packet):
- *   SEALED    = 0x03 | recipient hint (first 4 bytes of the recipient's key) | end-to-end sealed packet
+ * simplex and broadcast links (no session; packets are sealed end to end already):
+ *   PACKET    = 0x03 | routed packet ({@link Packet})
  *   ANNOUNCE  = 0x04 | Ed25519 key (32) | time, seconds since 2024 (4) | signature (64) of
  *               "sovereign-mesh v1 announce" | key | time
+ *   FRAGMENT  = 0x05 | fragment ({@link Fragments}) of a routed packet too large for one frame
  * inner messages (inside SECURE):
- *   DATA      = 0x10 | end-to-end sealed packet
- * end-to-end payload (inside every sealed packet):
- *   channel length (1) | channel (UTF-8) | application payload
+ *   PACKET    = 0x10 | routed packet
+ *   FRAGMENT  = 0x11 | fragment of a routed packet
  * </pre>
  */
 final class LinkCodec {
     static final byte HANDSHAKE = 0x01;
     static final byte SECURE = 0x02;
-    static final byte SEALED = 0x03;
+    static final byte PACKET = 0x03;
     static final byte ANNOUNCE = 0x04;
-    static final byte DATA = 0x10;
+    static final byte FRAGMENT = 0x05;
+    static final byte INNER_PACKET = 0x10;
+    static final byte INNER_FRAGMENT = 0x11;
 
-    static final int HINT_SIZE = 4;
     static final int SIGNATURE_SIZE = 64;
     static final int ANNOUNCE_SIZE = 1 + PeerId.KEY_LENGTH + 4 + SIGNATURE_SIZE;
     /** Both sides of a link bind the protocol version into the Noise handshake. */
@@ -54,7 +54,7 @@ final class LinkCodec {
             throw new MalformedFrameException("empty frame");
         }
         byte type = frame[0];
-        if (type != HANDSHAKE && type != SECURE && type != SEALED && type != ANNOUNCE) {
+        if (type < HANDSHAKE || type > FRAGMENT) {
             throw new MalformedFrameException("unknown frame type " + (type & 0xff));
         }
         return type;
@@ -62,32 +62,6 @@ final class LinkCodec {
 
     static byte[] body(byte[] frame) {
         return Arrays.copyOfRange(frame, 1, frame.length);
-    }
-
-    static byte[] sealedFrame(PeerId recipient, byte[] sealedPacket) {
-        byte[] frame = new byte[1 + HINT_SIZE + sealedPacket.length];
-        frame[0] = SEALED;
-        System.arraycopy(recipient.publicKey(), 0, frame, 1, HINT_SIZE);
-        System.arraycopy(sealedPacket, 0, frame, 1 + HINT_SIZE, sealedPacket.length);
-        return frame;
-    }
-
-    /** @return whether a SEALED frame's hint could name {@code self} (others need not try to open it) */
-    static boolean hintMatches(byte[] frame, PeerId self) throws MalformedFrameException {
-        if (frame.length < 1 + HINT_SIZE) {
-            throw new MalformedFrameException("sealed frame without a recipient hint");
-        }
-        byte[] key = self.publicKey();
-        for (int i = 0; i < HINT_SIZE; i++) {
-            if (frame[1 + i] != key[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static byte[] sealedPacketOf(byte[] frame) {
-        return Arrays.copyOfRange(frame, 1 + HINT_SIZE, frame.length);
     }
 
     /** The signed part of an announcement: label | key | time. */
@@ -112,42 +86,4 @@ final class LinkCodec {
         return TIME_EPOCH_MILLIS + seconds * 1000;
     }
 
-    /** The end-to-end payload: channel length | channel | application bytes. */
-    static byte[] endToEndPayload(String channel, byte[] payload) {
-        byte[] name = channel.getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[1 + name.length + payload.length];
-        out[0] = (byte) name.length;
-        System.arraycopy(name, 0, out, 1, name.length);
-        System.arraycopy(payload, 0, out, 1 + name.length, payload.length);
-        return out;
-    }
-
-    /** A decoded end-to-end payload. */
-    static final class Application {
-        final String channel;
-        final byte[] payload;
-
-        Application(String channel, byte[] payload) {
-            this.channel = channel;
-            this.payload = payload;
-        }
-    }
-
-    static Application application(byte[] endToEnd) throws MalformedFrameException {
-        if (endToEnd.length < 1) {
-            throw new MalformedFrameException("end-to-end payload without a channel");
-        }
-        int nameLength = endToEnd[0] & 0xff;
-        if (nameLength == 0 || 1 + nameLength > endToEnd.length) {
-            throw new MalformedFrameException("channel length " + nameLength + " does not fit a payload of "
-                    + endToEnd.length + " bytes");
-        }
-        String channel = new String(endToEnd, 1, nameLength, StandardCharsets.UTF_8);
-        try {
-            MeshMessage.requireValidChannel(channel);
-        } catch (IllegalArgumentException e) {
-            throw new MalformedFrameException(e.getMessage());
-        }
-        return new Application(channel, Arrays.copyOfRange(endToEnd, 1 + nameLength, endToEnd.length));
-    }
 }

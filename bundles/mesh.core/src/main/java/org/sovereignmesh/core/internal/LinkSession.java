@@ -27,6 +27,11 @@ final class LinkSession implements FrameReceiver {
     final boolean outbound;
     final MeshAddress remoteAddress;
     final long openedAtMillis;
+    /**
+     * Whether this link gets a Noise session: it carries frames both ways and its medium allows interactive round
+     * trips (the profile says duplex). Two-way links on slow or costly media (satellite) carry sealed packets instead.
+     */
+    final boolean secured;
     private final MeshNode node;
     private final AtomicLong pendingInboundBytes = new AtomicLong();
 
@@ -40,6 +45,8 @@ final class LinkSession implements FrameReceiver {
     final java.util.Set<PeerId> heard = new java.util.HashSet<>();
     Cancellable rekeyTimer;
     Cancellable announceTimer;
+    /** Puts back together the packets that arrive in fragments on this link. */
+    Fragments.Reassembler reassembler;
     /** The identity the opener asked for ({@code /p2p/...}), or null. */
     PeerId expectedPeer;
     boolean closed;
@@ -59,6 +66,7 @@ final class LinkSession implements FrameReceiver {
         this.outbound = outbound;
         this.remoteAddress = link.remoteAddress();
         this.openedAtMillis = openedAtMillis;
+        this.secured = link.mode() == org.sovereignmesh.api.transport.LinkMode.DUPLEX && slot.transport.profile().duplex();
     }
 
     LinkInfo info() {

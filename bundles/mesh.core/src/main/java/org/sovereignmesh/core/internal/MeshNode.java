@@ -32,6 +32,7 @@ import org.sovereignmesh.api.MeshMessage;
 import org.sovereignmesh.api.MeshNetwork;
 import org.sovereignmesh.api.MessageHandler;
 import org.sovereignmesh.api.PeerId;
+import org.sovereignmesh.api.SendOptions;
 import org.sovereignmesh.api.time.Scheduler;
 import org.sovereignmesh.api.transport.Link;
 import org.sovereignmesh.api.transport.LinkInfo;
@@ -70,8 +71,10 @@ import org.sovereignmesh.crypto.SecureSession;
 public final class MeshNode implements MeshNetwork, TransportManager, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MeshNode.class.getName());
     private static final long QUERY_TIMEOUT_SECONDS = 10;
-    /** Bytes of a frame that are not application payload: framing, end-to-end seal, channel. */
-    static final int FRAME_OVERHEAD = 1 + Math.max(1 + SecureSession.OVERHEAD, LinkCodec.HINT_SIZE) + MeshCrypto.SEAL_OVERHEAD + 1;
+    /** Bytes around a packet in a duplex link frame: frame type, session nonce and tag, inner type. */
+    static final int DUPLEX_FRAMING = 1 + SecureSession.OVERHEAD + 1;
+    /** Bytes around a packet in a simplex or broadcast link frame: the frame type. */
+    static final int SIMPLEX_FRAMING = 1;
 
     private final NodeKeys keys;
     private final MeshCrypto crypto;
@@ -87,8 +90,17 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
     private final Map<Transport, TransportSlot> transports = new LinkedHashMap<>();
     private final Map<Long, LinkSession> links = new TreeMap<>();
     private final Map<PeerId, Neighbour> neighbours = new HashMap<>();
+    private final Map<Long, Neighbour> neighboursByAddress = new HashMap<>();
+    private final Map<Long, Destination> destinations = new HashMap<>();
+    private final Map<Long, ReliableMessage> outbox = new HashMap<>();
+    private final Map<Long, RouteEntry> routes = new HashMap<>();
     private final Set<MeshAddress> connecting = new HashSet<>();
     private final ReplayGuard replayGuard;
+    private final DuplicateFilter seenPackets;
+    private final DuplicateFilter deliveredMessages;
+    private final TokenBucket floodBudget;
+    private final long localAddress;
+    private long custodyBytes;
     private long nextLinkId = 1;
 
     /**
@@ -105,6 +117,10 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
         this.delivery = Objects.requireNonNull(delivery, "delivery");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.replayGuard = crypto.replayGuard(settings.replayHorizon, settings.replayCapacity);
+        this.seenPackets = new DuplicateFilter(settings.duplicateHorizon.toNanos(), 200_000);
+        this.deliveredMessages = new DuplicateFilter(settings.replayHorizon.toNanos(), settings.replayCapacity);
+        this.floodBudget = new TokenBucket(settings.floodRate, settings.floodBurst, loop.nanoTime());
+        this.localAddress = NodeAddress.of(localPeer);
     }
 
     Scheduler scheduler() {
@@ -132,24 +148,38 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
      * cores), then queues it on the loop.
      */
     @Override
-    public CompletionStage<DeliveryReceipt> send(PeerId destination, String channel, byte[] payload) {
+    public CompletionStage<DeliveryReceipt> send(PeerId destination, String channel, byte[] payload, SendOptions options) {
         Objects.requireNonNull(destination, "destination");
+        Objects.requireNonNull(options, "options");
         MeshMessage.requireValidChannel(channel);
         if (payload.length > settings.maxPayloadSize) {
             throw new IllegalArgumentException("payload of " + payload.length + " bytes exceeds the maximum of "
                     + settings.maxPayloadSize);
         }
         CompletableFuture<DeliveryReceipt> result = new CompletableFuture<>();
+        long messageId = ThreadLocalRandom.current().nextLong();
         if (destination.equals(localPeer)) {
             byte[] copy = payload.clone();
-            loop.execute(() -> deliverLocally(channel, copy, result));
+            loop.execute(() -> deliverLocally(channel, copy, messageId, result));
             return result.minimalCompletionStage();
         }
-        byte[] sealed = crypto.seal(keys, destination, LinkCodec.endToEndPayload(channel, payload),
-                loop.currentTimeMillis());
-        Outgoing message = new Outgoing(sealed, payload.length, result, loop.nanoTime() + settings.holdTimeout.toNanos());
-        loop.execute(() -> enqueue(destination, message));
+        byte[] endToEnd = new EndToEnd(options.acknowledged() ? EndToEnd.ACK_REQUESTED : 0, messageId, channel, payload)
+                .encode();
+        Packet first = dataPacket(destination, endToEnd);
+        long deadline = loop.nanoTime() + options.lifetime().toNanos();
+        if (options.acknowledged()) {
+            ReliableMessage message = new ReliableMessage(messageId, destination, endToEnd, payload.length, deadline, result);
+            loop.execute(() -> startReliable(message, first));
+        } else {
+            Outgoing outgoing = new Outgoing(first, destination, payload.length, result, null, messageId, deadline, null);
+            loop.execute(() -> enqueue(outgoing));
+        }
         return result.minimalCompletionStage();
+    }
+
+    private Packet dataPacket(PeerId destination, byte[] endToEnd) {
+        byte[] sealed = crypto.seal(keys, destination, endToEnd, loop.currentTimeMillis());
+        return new Packet(Packet.DATA, 0, Packet.DEFAULT_HOPS, NodeAddress.of(destination), sealed);
     }
 
     @Override
@@ -224,13 +254,24 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
             for (Transport t : new ArrayList<>(transports.keySet())) {
                 stopTransport(t);
             }
-            for (Neighbour n : neighbours.values()) {
-                for (Outgoing o : n.queue) {
-                    fail(o, "the node stopped before the message could be sent");
+            for (Destination d : destinations.values()) {
+                for (Outgoing o : d.queue) {
+                    if (o.result != null) {
+                        fail(o.result, "the node stopped before the message could be sent");
+                    }
                 }
-                n.queue.clear();
+                d.queue.clear();
             }
+            for (ReliableMessage m : outbox.values()) {
+                if (m.retryTimer != null) {
+                    m.retryTimer.cancel();
+                }
+                fail(m.result, "the node stopped before the message was acknowledged");
+            }
+            outbox.clear();
+            destinations.clear();
             neighbours.clear();
+            neighboursByAddress.clear();
             closed = true;
             return null;
         }, null);
@@ -437,7 +478,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
             closeLink(session, "transport failed to start the link: " + e.getMessage());
             return;
         }
-        if (link.mode() == LinkMode.DUPLEX) {
+        if (session.secured) {
             session.handshakeTimer = loop.schedule(() -> {
                 if (session.state == LinkInfo.State.HANDSHAKING) {
                     closeLink(session, "neighbour did not complete the handshake within " + settings.handshakeTimeout);
@@ -499,10 +540,10 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
         session.bytesReceived += frame.length;
         try {
             byte type = LinkCodec.type(frame);
-            boolean duplex = session.link.mode() == LinkMode.DUPLEX;
-            if (duplex != (type == LinkCodec.HANDSHAKE || type == LinkCodec.SECURE)) {
-                throw new MalformedFrameException((duplex ? "unsealed frame type " : "session frame type ")
-                        + (type & 0xff) + " on a " + session.link.mode() + " link");
+            if (session.secured != (type == LinkCodec.HANDSHAKE || type == LinkCodec.SECURE)) {
+                throw new MalformedFrameException((session.secured ? "unsealed frame type " : "session frame type ")
+                        + (type & 0xff) + " on a " + (session.secured ? "secured" : session.link.mode() + " sealed")
+                        + " link");
             }
             switch (type) {
                 case LinkCodec.HANDSHAKE:
@@ -511,16 +552,19 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
                 case LinkCodec.SECURE:
                     secureFrameReceived(session, LinkCodec.body(frame));
                     break;
-                case LinkCodec.SEALED:
-                    if (LinkCodec.hintMatches(frame, localPeer)) {
-                        endToEndReceived(session, LinkCodec.sealedPacketOf(frame));
-                    }
+                case LinkCodec.ANNOUNCE:
+                    announcementReceived(session, LinkCodec.body(frame));
                     break;
                 default:
-                    announcementReceived(session, LinkCodec.body(frame));
+                    packetOrFragment(session, type == LinkCodec.FRAGMENT, LinkCodec.body(frame));
                     break;
             }
         } catch (MalformedFrameException e) {
+            if (!session.secured) {
+                // a shared medium carries anyone's frames, other protocols' too: a bad one costs that frame only
+                LOG.log(Level.DEBUG, "{0}: dropped a frame: {1}", session, e.getMessage());
+                return;
+            }
             LOG.log(Level.WARNING, "{0}: protocol error, closing: {1}", session, e.getMessage());
             closeLink(session, "protocol error: " + e.getMessage());
         } catch (CryptoException e) {
@@ -566,31 +610,124 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
             throw new MalformedFrameException("session frame before the handshake completed");
         }
         byte[] inner = session.session.decrypt(body);
-        if (inner.length < 1 || inner[0] != LinkCodec.DATA) {
+        if (inner.length < 1 || inner[0] != LinkCodec.INNER_PACKET && inner[0] != LinkCodec.INNER_FRAGMENT) {
             throw new MalformedFrameException("unknown inner message type " + (inner.length < 1 ? -1 : inner[0] & 0xff));
         }
-        endToEndReceived(session, java.util.Arrays.copyOfRange(inner, 1, inner.length));
+        // the neighbour is authenticated: a malformed packet from it is its protocol error
+        packetOrFragment(session, inner[0] == LinkCodec.INNER_FRAGMENT, LinkCodec.body(inner));
+    }
+
+    private void packetOrFragment(LinkSession session, boolean fragment, byte[] bytes) throws MalformedFrameException {
+        if (!fragment) {
+            packetReceived(session, bytes);
+            return;
+        }
+        if (session.reassembler == null) {
+            session.reassembler = new Fragments.Reassembler(settings.maxReassemblyBytesPerLink);
+        }
+        byte[] whole = session.reassembler.add(bytes, loop.nanoTime(), loop.nanoTime() + reassemblyTime(session));
+        if (whole != null) {
+            packetReceived(session, whole);
+        }
+    }
+
+    /** How long a fragmented packet may take to arrive whole on this link: generous for slow, duty-cycled media. */
+    private static long reassemblyTime(LinkSession session) {
+        TransportProfile profile = session.slot.transport.profile();
+        double secondsPerFrame = profile.mtu() * 8.0 / profile.bitrate() / profile.dutyCycle();
+        return TimeUnit.SECONDS.toNanos(30) + (long) (Fragments.MAX_FRAGMENTS * 2 * secondsPerFrame * 1e9)
+                + 4 * profile.latency().toNanos();
+    }
+
+    private void packetReceived(LinkSession session, byte[] bytes) throws MalformedFrameException {
+        Packet packet = Packet.decode(bytes);
+        if (!seenPackets.firstTime(packet.id(), loop.nanoTime())) {
+            return; // a second copy: another path, a flood, a loop
+        }
+        if (packet.destination == localAddress) {
+            if (packet.type == Packet.DATA) {
+                dataReceived(session, packet);
+            } else {
+                acknowledgementReceived(session, packet);
+            }
+        } else {
+            relay(session, packet);
+        }
     }
 
     /**
-     * Opens an end-to-end packet. A packet that fails its checks is dropped without closing the link: on a shared
-     * medium or through a relay the neighbour may be innocent.
+     * Opens a packet sealed for this node. One that fails its checks is dropped without closing the link: on a
+     * shared medium or through a relay the neighbour may be innocent.
      */
-    private void endToEndReceived(LinkSession session, byte[] sealed) {
-        OpenedPacket packet;
-        LinkCodec.Application application;
+    private void dataReceived(LinkSession session, Packet packet) {
+        OpenedPacket opened;
+        EndToEnd message;
         try {
-            packet = crypto.open(keys, sealed);
-            replayGuard.accept(packet, loop.currentTimeMillis());
-            application = LinkCodec.application(packet.payload());
+            opened = crypto.open(keys, packet.body);
+            replayGuard.accept(opened, loop.currentTimeMillis());
+            message = EndToEnd.decode(opened.payload());
         } catch (CryptoException | MalformedFrameException e) {
             LOG.log(Level.WARNING, "{0}: dropped an end-to-end packet: {1}", session, e.getMessage());
             return;
         }
-        if (session.link.mode() != LinkMode.DUPLEX) {
-            heard(session, packet.sender());
+        PeerId sender = opened.sender();
+        long senderAddress = NodeAddress.of(sender);
+        if (!session.secured) {
+            heard(session, sender);
+        } else if (!sender.equals(session.peer)) {
+            learnRoute(senderAddress, session.peer); // replies can go back the way this came
         }
-        dispatch(new MeshMessage(packet.sender(), application.channel, application.payload, loop.currentTimeMillis()));
+        // a retry of a message already delivered: acknowledge again (the first ack may be lost), deliver once
+        boolean firstTime = deliveredMessages.firstTime(senderAddress * 31 + message.messageId, loop.nanoTime());
+        if (firstTime) {
+            dispatch(new MeshMessage(sender, message.channel, message.payload, loop.currentTimeMillis()));
+        }
+        if (message.acknowledgementRequested()) {
+            Packet ack = new Packet(Packet.ACK, 0, Packet.DEFAULT_HOPS, senderAddress,
+                    Packet.ackBody(message.messageId, ThreadLocalRandom.current().nextInt()));
+            enqueue(new Outgoing(ack, sender, 0, null, null, 0, loop.nanoTime() + settings.custodyTime.toNanos(), null));
+        }
+    }
+
+    private void acknowledgementReceived(LinkSession session, Packet packet) {
+        ReliableMessage message = outbox.remove(packet.ackedMessageId());
+        if (message == null) {
+            return; // late: already acknowledged, or expired
+        }
+        if (message.retryTimer != null) {
+            message.retryTimer.cancel();
+        }
+        if (message.pending != null) {
+            Destination destination = destinations.get(NodeAddress.of(message.destination));
+            if (destination != null) {
+                destination.queue.remove(message.pending);
+            }
+        }
+        if (session.peer != null && !session.peer.equals(message.destination)) {
+            learnRoute(NodeAddress.of(message.destination), session.peer);
+        }
+        complete(message.result, new DeliveryReceipt(message.destination, DeliveryStatus.DELIVERED,
+                "acknowledged via " + session.slot.id + " " + session.remoteAddress + " after " + message.attempts
+                        + (message.attempts == 1 ? " attempt" : " attempts"),
+                loop.currentTimeMillis(), Long.toHexString(message.messageId)));
+    }
+
+    /** Passes on a packet for someone else, one hop closer, or holds it (custody) while no path exists. */
+    private void relay(LinkSession session, Packet packet) {
+        if (packet.hopsLeft <= 1) {
+            LOG.log(Level.DEBUG, "dropped a packet for {0}: hop limit reached", NodeAddress.hex(packet.destination));
+            return;
+        }
+        if (custodyBytes + packet.body.length > settings.maxCustodyBytes) {
+            LOG.log(Level.WARNING, "dropped a packet for {0}: custody budget of {1} bytes is full",
+                    NodeAddress.hex(packet.destination), String.valueOf(settings.maxCustodyBytes));
+            return;
+        }
+        PeerId cameFrom = session.secured ? session.peer : null;
+        Outgoing relayed = new Outgoing(packet.withHopsLeft(packet.hopsLeft - 1), null, 0, null, null, 0,
+                loop.nanoTime() + settings.custodyTime.toNanos(), cameFrom);
+        custodyBytes += packet.body.length;
+        enqueue(relayed);
     }
 
     private void announcementReceived(LinkSession session, byte[] body) throws MalformedFrameException {
@@ -617,11 +754,9 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
         if (session.link.mode() == LinkMode.RECEIVE_ONLY || !session.heard.add(peer)) {
             return;
         }
-        Neighbour neighbour = neighbours.computeIfAbsent(peer, Neighbour::new);
-        neighbour.links.add(session);
+        attach(session, peer);
         LOG.log(Level.INFO, "{0} reaches {1}", session, peer.shortName());
         emit(TransportEvent.of(TransportEvent.Kind.LINK_ESTABLISHED, session.info(), "heard " + peer));
-        pump(neighbour);
     }
 
     private void established(LinkSession session, PeerId peer) {
@@ -635,12 +770,21 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
                 session.session.rekey();
             }
         }, settings.rekeyInterval.toNanos(), settings.rekeyInterval.toNanos(), TimeUnit.NANOSECONDS);
-        Neighbour neighbour = neighbours.computeIfAbsent(peer, Neighbour::new);
-        neighbour.links.add(session);
         completeWaiters(session);
+        attach(session, peer);
         LOG.log(Level.INFO, "{0} established", session);
         emit(TransportEvent.of(TransportEvent.Kind.LINK_ESTABLISHED, session.info(), ""));
-        pump(neighbour);
+    }
+
+    /** Records that {@code session} reaches {@code peer}, then lets every waiting packet try again. */
+    private void attach(LinkSession session, PeerId peer) {
+        Neighbour neighbour = neighbours.computeIfAbsent(peer, p -> {
+            Neighbour created = new Neighbour(p);
+            neighboursByAddress.put(created.address, created);
+            return created;
+        });
+        neighbour.links.add(session);
+        pumpAll();
     }
 
     private void completeWaiters(LinkSession session) {
@@ -651,7 +795,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
         session.establishWaiters.clear();
     }
 
-    /** Closes {@code session} (idempotent) and moves the traffic it had not confirmed to the peer's other links. */
+    /** Closes {@code session} (idempotent) and moves the traffic it had not confirmed to other links. */
     void closeLink(LinkSession session, String reason) {
         if (session.closed) {
             return;
@@ -674,31 +818,28 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
         if (session.peer != null) {
             reached.add(session.peer);
         }
-        List<Neighbour> affected = new ArrayList<>();
         for (PeerId peer : reached) {
             Neighbour neighbour = neighbours.get(peer);
             if (neighbour != null) {
                 neighbour.links.remove(session);
-                affected.add(neighbour);
-            }
-        }
-        // re-offer what the transport had not confirmed as sent, ahead of newer messages
-        for (Iterator<InFlight> it = session.inFlight.descendingIterator(); it.hasNext();) {
-            InFlight unconfirmed = it.next();
-            if (unconfirmed.message.leftVia != session) {
-                Neighbour neighbour = neighbours.get(unconfirmed.destination);
-                if (neighbour != null) {
-                    neighbour.queue.addFirst(unconfirmed.message);
+                if (neighbour.links.isEmpty()) {
+                    neighbours.remove(peer);
+                    neighboursByAddress.remove(neighbour.address);
                 }
             }
         }
-        session.inFlight.clear();
-        for (Neighbour neighbour : affected) {
-            pump(neighbour);
+        // re-offer what the transport had not confirmed as sent, ahead of newer packets
+        for (Iterator<InFlight> it = session.inFlight.descendingIterator(); it.hasNext();) {
+            Outgoing unconfirmed = it.next().outgoing;
+            if (unconfirmed.leftVia != session) {
+                destination(unconfirmed.packet.destination).queue.addFirst(unconfirmed);
+            }
         }
+        session.inFlight.clear();
         LOG.log(session.peer == null && session.heard.isEmpty() ? Level.DEBUG : Level.INFO, "{0} closed: {1}", session,
                 reason);
         emit(TransportEvent.of(TransportEvent.Kind.LINK_CLOSED, session.info(), reason));
+        pumpAll();
     }
 
     private static void closeQuietly(Link link) {
@@ -711,74 +852,264 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
 
     // ---------------------------------------------------------------- loop: traffic
 
-    private void deliverLocally(String channel, byte[] payload, CompletableFuture<DeliveryReceipt> result) {
+    private void deliverLocally(String channel, byte[] payload, long messageId, CompletableFuture<DeliveryReceipt> result) {
         dispatch(new MeshMessage(localPeer, channel, payload, loop.currentTimeMillis()));
-        complete(result, new DeliveryReceipt(localPeer, DeliveryStatus.DELIVERED, "local", loop.currentTimeMillis()));
+        complete(result, new DeliveryReceipt(localPeer, DeliveryStatus.DELIVERED, "local", loop.currentTimeMillis(),
+                Long.toHexString(messageId)));
     }
 
-    private void enqueue(PeerId destination, Outgoing message) {
+    private void startReliable(ReliableMessage message, Packet first) {
         if (closed) {
-            fail(message, "the node is stopped");
+            fail(message.result, "the node is stopped");
             return;
         }
-        Neighbour neighbour = neighbours.computeIfAbsent(destination, Neighbour::new);
-        if (neighbour.queue.size() >= settings.maxQueuedMessagesPerPeer) {
-            fail(message, "too many messages waiting for " + destination.shortName() + " ("
+        outbox.put(message.messageId, message);
+        attempt(message, first);
+    }
+
+    /** Sends one attempt of a reliable message and schedules the next, with exponential backoff and jitter. */
+    private void attempt(ReliableMessage message, Packet packet) {
+        if (outbox.get(message.messageId) != message) {
+            return;
+        }
+        long now = loop.nanoTime();
+        if (now - message.deadlineNanos >= 0) {
+            outbox.remove(message.messageId);
+            fail(message.result, "not acknowledged by " + message.destination + " within its lifetime ("
+                    + message.attempts + (message.attempts == 1 ? " attempt)" : " attempts)"));
+            return;
+        }
+        if (message.pending == null) {
+            message.attempts++;
+            Outgoing outgoing = new Outgoing(packet != null ? packet : dataPacket(message.destination, message.endToEnd),
+                    message.destination, message.payloadLength, null, message, message.messageId, message.deadlineNanos,
+                    message.lastNextHop);
+            message.pending = outgoing;
+            enqueue(outgoing);
+        }
+        long backoff = Math.min(settings.retryMaximum.toNanos(),
+                settings.retryInitial.toNanos() << Math.min(20, Math.max(0, message.attempts - 1)));
+        long jittered = backoff * 3 / 4 + ThreadLocalRandom.current().nextLong(Math.max(1, backoff / 2));
+        long delay = Math.min(jittered, Math.max(0, message.deadlineNanos - now));
+        message.retryTimer = loop.schedule(() -> attempt(message, null), delay, TimeUnit.NANOSECONDS);
+    }
+
+    private Destination destination(long address) {
+        return destinations.computeIfAbsent(address, Destination::new);
+    }
+
+    private void enqueue(Outgoing outgoing) {
+        if (closed) {
+            if (outgoing.result != null) {
+                fail(outgoing.result, "the node is stopped");
+            }
+            return;
+        }
+        Destination destination = destination(outgoing.packet.destination);
+        if (destination.queue.size() >= settings.maxQueuedMessagesPerPeer) {
+            giveUp(outgoing, "too many packets waiting for " + NodeAddress.hex(destination.address) + " ("
                     + settings.maxQueuedMessagesPerPeer + ")");
             return;
         }
-        neighbour.queue.add(message);
-        pump(neighbour);
+        destination.queue.add(outgoing);
+        pump(destination);
     }
 
-    /** Hands queued messages to the neighbour's best links while they have room; arms the hold timer otherwise. */
-    private void pump(Neighbour neighbour) {
-        while (!neighbour.queue.isEmpty()) {
-            Outgoing next = neighbour.queue.peekFirst();
-            if (next.result.isDone()) {
-                neighbour.queue.pollFirst();
+    private void pumpAll() {
+        for (Destination destination : new ArrayList<>(destinations.values())) {
+            pump(destination);
+        }
+    }
+
+    /** Hands waiting packets to their next hops while links have room; holds the rest until a path appears. */
+    private void pump(Destination destination) {
+        long now = loop.nanoTime();
+        while (!destination.queue.isEmpty()) {
+            Outgoing next = destination.queue.peekFirst();
+            if (next.result != null && next.result.isDone()) {
+                destination.queue.pollFirst();
                 continue;
             }
-            LinkSession link = bestLink(neighbour, next);
-            if (link == null) {
-                if (!neighbour.links.isEmpty() && neighbour.links.stream().allMatch(l -> frameSize(l, next) > l.link.mtu())) {
-                    neighbour.queue.pollFirst();
-                    fail(next, "a message of " + next.payloadLength + " bytes does not fit the MTU of any link to "
-                            + neighbour.peer.shortName() + " (" + FRAME_OVERHEAD + " bytes of each frame are security"
-                            + " and framing)");
-                    continue;
-                }
-                break;
+            if (now - next.deadlineNanos >= 0) {
+                destination.queue.pollFirst();
+                giveUp(next, "no path to " + (next.peer != null ? next.peer.toString() : NodeAddress.hex(destination.address))
+                        + " within its lifetime");
+                continue;
             }
-            neighbour.queue.pollFirst();
-            transmit(link, neighbour.peer, next);
+            Route route = route(destination, next);
+            if (route == Route.DROP) {
+                destination.queue.pollFirst();
+                giveUp(next, "the flood budget is spent");
+                continue;
+            }
+            if (route == null || route.links.isEmpty()) {
+                if (route == null) {
+                    holdOnCarriers(destination);
+                }
+                break; // no path now (hold), or every link on the path is busy (wait for room)
+            }
+            destination.queue.pollFirst();
+            if (next.owner != null) {
+                next.owner.pending = null;
+                next.owner.lastNextHop = route.nextHop;
+            }
+            if (next.result == null && next.owner == null && next.packet.type == Packet.DATA) {
+                custodyBytes -= next.packet.body.length; // relayed: no longer ours to hold
+            }
+            for (LinkSession link : route.links) {
+                transmit(link, next);
+            }
         }
-        armHoldTimer(neighbour);
+        armHoldTimer(destination);
     }
 
-    /** Bytes {@code message} takes on {@code link}: a session frame on duplex links, a sealed frame otherwise. */
-    private static int frameSize(LinkSession link, Outgoing message) {
-        return link.link.mode() == LinkMode.DUPLEX ? 1 + SecureSession.OVERHEAD + 1 + message.sealed.length
-                : 1 + LinkCodec.HINT_SIZE + message.sealed.length;
+    /** Where a packet goes next: one link to one neighbour, or (flood) one link to each neighbour. */
+    private static final class Route {
+        /** A relayed packet the flood budget has no room for. */
+        static final Route DROP = new Route(null, List.of());
+
+        final PeerId nextHop;
+        final List<LinkSession> links;
+
+        Route(PeerId nextHop, List<LinkSession> links) {
+            this.nextHop = nextHop;
+            this.links = links;
+        }
     }
 
-    private LinkSession bestLink(Neighbour neighbour, Outgoing message) {
+    /** A next hop learned from traffic: replies and acknowledgements came back through it. */
+    private static final class RouteEntry {
+        final PeerId nextHop;
+        final long learnedNanos;
+
+        RouteEntry(PeerId nextHop, long learnedNanos) {
+            this.nextHop = nextHop;
+            this.learnedNanos = learnedNanos;
+        }
+    }
+
+    private void learnRoute(long address, PeerId nextHop) {
+        if (nextHop != null && address != localAddress) {
+            routes.put(address, new RouteEntry(nextHop, loop.nanoTime()));
+        }
+    }
+
+    /**
+     * The tiers: the destination itself if it is a neighbour; else a next hop learned from traffic; else the neighbour
+     * closest to it by XOR distance, if closer than this node; else a bounded flood to every neighbour. Returns null
+     * when there is no neighbour to try (hold), and a route without links when the chosen links are busy.
+     */
+    private Route route(Destination destination, Outgoing outgoing) {
+        Neighbour direct = neighboursByAddress.get(destination.address);
+        if (direct != null) {
+            return unicast(direct, outgoing);
+        }
+        RouteEntry learned = routes.get(destination.address);
+        if (learned != null) {
+            Neighbour hop = neighbours.get(learned.nextHop);
+            boolean fresh = loop.nanoTime() - learned.learnedNanos < settings.custodyTime.toNanos();
+            if (hop != null && fresh && !hop.peer.equals(outgoing.avoid)) {
+                return unicast(hop, outgoing);
+            }
+            if (!fresh || hop == null) {
+                routes.remove(destination.address);
+            }
+        }
+        Neighbour closest = null;
+        for (Neighbour n : neighbours.values()) {
+            if (n.peer.equals(outgoing.avoid) || !usableFor(n, outgoing)) {
+                continue;
+            }
+            if (NodeAddress.closer(n.address, closest == null ? localAddress : closest.address, destination.address)) {
+                closest = n;
+            }
+        }
+        if (closest != null) {
+            return unicast(closest, outgoing);
+        }
+        return flood(outgoing);
+    }
+
+    private boolean usableFor(Neighbour neighbour, Outgoing outgoing) {
+        for (LinkSession link : neighbour.links) {
+            if (canCarry(link, outgoing)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Route unicast(Neighbour neighbour, Outgoing outgoing) {
         LinkSession best = null;
         double bestScore = Double.MAX_VALUE;
-        for (LinkSession s : neighbour.links) {
-            int size = frameSize(s, message);
-            if (s.closed || s.state != LinkInfo.State.ESTABLISHED || s.link.mode() == LinkMode.RECEIVE_ONLY
-                    || !isUsable(s.slot.state) || s.inFlight.size() >= settings.maxFramesInFlightPerLink
-                    || s.link.mtu() < size) {
+        boolean anyUsable = false;
+        for (LinkSession link : neighbour.links) {
+            if (!canCarry(link, outgoing)) {
                 continue;
             }
-            double score = linkScore(s.slot, size, s.inFlight.size());
+            anyUsable = true;
+            if (link.inFlight.size() >= settings.maxFramesInFlightPerLink) {
+                continue;
+            }
+            double score = linkScore(link.slot, outgoing.packet.body.length + Packet.HEADER, link.inFlight.size());
             if (score < bestScore) {
-                best = s;
+                best = link;
                 bestScore = score;
             }
         }
-        return best;
+        if (!anyUsable) {
+            return null;
+        }
+        return new Route(neighbour.peer, best == null ? List.of() : List.of(best));
+    }
+
+    /**
+     * A copy to every neighbour except the one to avoid, one transmission per broadcast link, within the flood rate
+     * budget. Relayed packets over budget are dropped; this node's own wait for budget.
+     */
+    private Route flood(Outgoing outgoing) {
+        Set<LinkSession> targets = new java.util.LinkedHashSet<>();
+        PeerId firstHop = null;
+        boolean busy = false;
+        for (Neighbour n : neighbours.values()) {
+            if (n.peer.equals(outgoing.avoid)) {
+                continue;
+            }
+            Route one = unicast(n, outgoing);
+            if (one == null) {
+                continue;
+            }
+            if (one.links.isEmpty()) {
+                busy = true;
+                continue;
+            }
+            targets.addAll(one.links);
+            firstHop = firstHop == null ? n.peer : firstHop;
+        }
+        if (targets.isEmpty()) {
+            return busy ? new Route(null, List.of()) : null;
+        }
+        if (!floodBudget.take(loop.nanoTime())) {
+            if (!outgoing.ownMessage()) {
+                LOG.log(Level.DEBUG, "flood budget spent: dropped a relayed packet for {0}",
+                        NodeAddress.hex(outgoing.packet.destination));
+                return Route.DROP;
+            }
+            return new Route(null, List.of());
+        }
+        return new Route(firstHop, new ArrayList<>(targets));
+    }
+
+    /** Whether {@code link} can send {@code outgoing} at all (mode, state, fragment limit). */
+    private boolean canCarry(LinkSession link, Outgoing outgoing) {
+        if (link.closed || link.state != LinkInfo.State.ESTABLISHED || link.link.mode() == LinkMode.RECEIVE_ONLY
+                || !isUsable(link.slot.state)) {
+            return false;
+        }
+        int size = outgoing.packet.body.length + Packet.HEADER;
+        int framing = link.secured ? DUPLEX_FRAMING : SIMPLEX_FRAMING;
+        int room = link.link.mtu() - framing;
+        return size <= room || (long) (room - Fragments.HEADER) * Fragments.MAX_FRAGMENTS >= size;
     }
 
     /**
@@ -787,7 +1118,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
      */
     private static double linkScore(TransportSlot slot, int frameSize, int framesQueued) {
         TransportProfile profile = slot.transport.profile();
-        double transmitMicros = frameSize * 8.0 * 1_000_000 / profile.bitrate();
+        double transmitMicros = frameSize * 8.0 * 1_000_000 / profile.bitrate() / profile.dutyCycle();
         double score = profile.latency().toNanos() / 1000.0 + transmitMicros * (1 + framesQueued);
         score += profile.cost() * 1_000_000.0;
         if (slot.state == TransportState.DEGRADED) {
@@ -796,89 +1127,130 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
         return score;
     }
 
-    private void transmit(LinkSession session, PeerId destination, Outgoing message) {
-        byte[] frame;
-        if (session.link.mode() == LinkMode.DUPLEX) {
-            byte[] inner = new byte[1 + message.sealed.length];
-            inner[0] = LinkCodec.DATA;
-            System.arraycopy(message.sealed, 0, inner, 1, message.sealed.length);
-            frame = LinkCodec.frame(LinkCodec.SECURE, session.session.encrypt(inner));
-        } else {
-            frame = LinkCodec.sealedFrame(destination, message.sealed);
-        }
-        InFlight entry = new InFlight(destination, message);
-        session.inFlight.add(entry);
-        session.framesSent++;
-        session.bytesSent += frame.length;
-        message.attempts++;
-        CompletionStage<Void> sending;
-        try {
-            sending = session.link.send(frame);
-        } catch (RuntimeException e) {
-            sending = CompletableFuture.failedFuture(e);
-        }
-        sending.whenComplete((ok, error) -> {
-            if (error == null) {
-                message.leftVia = session;
+    /** Copies packets held for lack of a path onto carrier links (removable media), once per link. */
+    private void holdOnCarriers(Destination destination) {
+        for (LinkSession link : links.values()) {
+            if (!link.slot.transport.profile().carrier() || link.closed || link.link.mode() == LinkMode.RECEIVE_ONLY
+                    || link.state != LinkInfo.State.ESTABLISHED) {
+                continue;
             }
-            loop.execute(() -> transmitted(session, entry, error));
-        });
+            for (Outgoing held : destination.queue) {
+                if (held.carriedOn.add(link.id) && canCarry(link, held)) {
+                    transmit(link, held);
+                }
+            }
+        }
     }
 
-    private void transmitted(LinkSession session, InFlight entry, Throwable error) {
-        Outgoing message = entry.message;
-        boolean wasInFlight = session.inFlight.remove(entry);
-        Neighbour neighbour = neighbours.get(entry.destination);
-        if (error == null) {
-            if (!wasInFlight && neighbour != null) {
-                // the link closed and re-offered the message, but the frame had in fact left: don't send it twice
-                neighbour.queue.remove(message);
+    /** Frames {@code outgoing} for {@code session} (fragmenting if needed) and hands the frames to the transport. */
+    private void transmit(LinkSession session, Outgoing outgoing) {
+        byte[] packet = outgoing.packet.encode();
+        boolean duplex = session.secured;
+        int room = session.link.mtu() - (duplex ? DUPLEX_FRAMING : SIMPLEX_FRAMING);
+        List<byte[]> bodies;
+        byte innerType;
+        if (packet.length <= room) {
+            bodies = List.of(packet);
+            innerType = duplex ? LinkCodec.INNER_PACKET : LinkCodec.PACKET;
+        } else {
+            bodies = Fragments.split(packet, room, ThreadLocalRandom.current().nextInt());
+            innerType = duplex ? LinkCodec.INNER_FRAGMENT : LinkCodec.FRAGMENT;
+        }
+        InFlight entry = new InFlight(outgoing, bodies.size());
+        session.inFlight.add(entry);
+        outgoing.attempts++;
+        for (byte[] body : bodies) {
+            byte[] frame = duplex
+                    ? LinkCodec.frame(LinkCodec.SECURE, session.session.encrypt(LinkCodec.frame(innerType, body)))
+                    : LinkCodec.frame(innerType, body);
+            session.framesSent++;
+            session.bytesSent += frame.length;
+            CompletionStage<Void> sending;
+            try {
+                sending = session.link.send(frame);
+            } catch (RuntimeException e) {
+                sending = CompletableFuture.failedFuture(e);
             }
-            complete(message.result, new DeliveryReceipt(entry.destination, DeliveryStatus.SENT,
-                    session.slot.id + " " + session.remoteAddress, loop.currentTimeMillis()));
-        } else if (wasInFlight && neighbour != null) {
-            if (message.attempts >= Outgoing.MAX_ATTEMPTS) {
-                fail(message, "sending failed " + message.attempts + " times, last on " + session + ": "
+            sending.whenComplete((ok, error) -> loop.execute(() -> frameSent(session, entry, error)));
+        }
+    }
+
+    private void frameSent(LinkSession session, InFlight entry, Throwable error) {
+        Outgoing outgoing = entry.outgoing;
+        if (error == null) {
+            if (--entry.framesLeft > 0) {
+                return;
+            }
+            outgoing.leftVia = session;
+            boolean wasInFlight = session.inFlight.remove(entry);
+            if (!wasInFlight) {
+                // the link closed and re-offered the packet, but it had in fact left: don't send it twice
+                Destination destination = destinations.get(outgoing.packet.destination);
+                if (destination != null) {
+                    destination.queue.remove(outgoing);
+                }
+            }
+            if (outgoing.result != null) {
+                complete(outgoing.result, new DeliveryReceipt(outgoing.peer, DeliveryStatus.SENT,
+                        session.slot.id + " " + session.remoteAddress, loop.currentTimeMillis(),
+                        Long.toHexString(outgoing.messageId)));
+            }
+        } else if (session.inFlight.remove(entry)) {
+            entry.framesLeft = -1;
+            if (outgoing.attempts >= Outgoing.MAX_ATTEMPTS) {
+                giveUp(outgoing, "sending failed " + outgoing.attempts + " times, last on " + session + ": "
                         + error.getMessage());
             } else {
-                neighbour.queue.addFirst(message);
+                destination(outgoing.packet.destination).queue.addFirst(outgoing);
             }
         }
-        if (neighbour != null) {
-            pump(neighbour);
-            forgetIfIdle(neighbour);
+        Destination destination = destinations.get(outgoing.packet.destination);
+        if (destination != null) {
+            pump(destination);
+            forgetIfIdle(destination);
         }
     }
 
-    /** Fails messages that waited longer than the hold timeout for a link; re-arms for the next one. */
-    private void armHoldTimer(Neighbour neighbour) {
-        if (neighbour.holdTimer != null) {
-            neighbour.holdTimer.cancel();
-            neighbour.holdTimer = null;
+    /** Ends an outgoing packet's life: fails a best-effort send, forgets a relayed packet, lets a retry try again. */
+    private void giveUp(Outgoing outgoing, String reason) {
+        if (outgoing.result != null) {
+            fail(outgoing.result, reason);
+        } else if (outgoing.owner != null) {
+            if (outgoing.owner.pending == outgoing) {
+                outgoing.owner.pending = null;
+            }
+        } else {
+            if (outgoing.packet.type == Packet.DATA) {
+                custodyBytes -= outgoing.packet.body.length;
+            }
+            LOG.log(Level.DEBUG, "dropped a relayed packet: {0}", reason);
         }
-        if (neighbour.queue.isEmpty() || !neighbour.links.isEmpty()) {
+    }
+
+    /** Expires packets held too long; re-arms for the next deadline. */
+    private void armHoldTimer(Destination destination) {
+        if (destination.holdTimer != null) {
+            destination.holdTimer.cancel();
+            destination.holdTimer = null;
+        }
+        if (destination.queue.isEmpty()) {
+            forgetIfIdle(destination);
             return;
         }
-        long delay = Math.max(0, neighbour.queue.peekFirst().deadlineNanos - loop.nanoTime());
-        neighbour.holdTimer = loop.schedule(() -> expireWaiting(neighbour), delay, TimeUnit.NANOSECONDS);
+        long earliest = Long.MAX_VALUE;
+        for (Outgoing o : destination.queue) {
+            earliest = Math.min(earliest, o.deadlineNanos);
+        }
+        long delay = Math.max(0, earliest - loop.nanoTime());
+        destination.holdTimer = loop.schedule(() -> {
+            destination.holdTimer = null;
+            pump(destination);
+        }, delay, TimeUnit.NANOSECONDS);
     }
 
-    private void expireWaiting(Neighbour neighbour) {
-        neighbour.holdTimer = null;
-        if (!neighbour.links.isEmpty()) {
-            return;
-        }
-        long now = loop.nanoTime();
-        while (!neighbour.queue.isEmpty() && neighbour.queue.peekFirst().deadlineNanos <= now) {
-            fail(neighbour.queue.pollFirst(), "no link to " + neighbour.peer + " within " + settings.holdTimeout);
-        }
-        armHoldTimer(neighbour);
-        forgetIfIdle(neighbour);
-    }
-
-    private void forgetIfIdle(Neighbour neighbour) {
-        if (neighbour.idle()) {
-            neighbours.remove(neighbour.peer, neighbour);
+    private void forgetIfIdle(Destination destination) {
+        if (destination.queue.isEmpty() && destination.holdTimer == null) {
+            destinations.remove(destination.address, destination);
         }
     }
 
@@ -923,8 +1295,8 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
         delivery.execute(() -> future.completeExceptionally(error));
     }
 
-    private void fail(Outgoing message, String reason) {
-        completeExceptionally(message.result, new DeliveryException(reason));
+    private void fail(CompletableFuture<DeliveryReceipt> result, String reason) {
+        completeExceptionally(result, new DeliveryException(reason));
     }
 
     /** Runs a read-only query on the loop and waits for it; answers {@code whenClosed} once the node is closed. */

@@ -24,6 +24,7 @@ import org.sovereignmesh.api.DeliveryReceipt;
 import org.sovereignmesh.api.MeshNetwork;
 import org.sovereignmesh.api.MessageHandler;
 import org.sovereignmesh.api.PeerId;
+import org.sovereignmesh.api.SendOptions;
 import org.sovereignmesh.api.transport.LinkInfo;
 import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.api.transport.Transport;
@@ -50,9 +51,6 @@ public final class MeshNodeComponent implements MeshNetwork, TransportManager {
     @interface Config {
         @AttributeDefinition(description = "Connect automatically to neighbours the transports discover.")
         boolean autoConnect() default true;
-
-        @AttributeDefinition(description = "Seconds a message for a peer without a link waits for one.", min = "1")
-        int holdTimeoutSeconds() default 30;
 
         @AttributeDefinition(description = "Seconds a new link has to complete its handshake.", min = "1")
         int handshakeTimeoutSeconds() default 10;
@@ -83,7 +81,6 @@ public final class MeshNodeComponent implements MeshNetwork, TransportManager {
     void activate(Config config) {
         NodeSettings settings = new NodeSettings();
         settings.autoConnect = config.autoConnect();
-        settings.holdTimeout = Duration.ofSeconds(Math.max(1, config.holdTimeoutSeconds()));
         settings.handshakeTimeout = Duration.ofSeconds(Math.max(1, config.handshakeTimeoutSeconds()));
         settings.rekeyInterval = Duration.ofMinutes(Math.max(1, config.rekeyIntervalMinutes()));
         settings.announceInterval = Duration.ofMinutes(Math.max(1, config.announceIntervalMinutes()));
@@ -216,8 +213,9 @@ public final class MeshNodeComponent implements MeshNetwork, TransportManager {
     }
 
     @Override
-    public CompletionStage<DeliveryReceipt> send(PeerId destination, String channel, byte[] payload) {
-        return node().send(destination, channel, payload);
+    public CompletionStage<DeliveryReceipt> send(PeerId destination, String channel, byte[] payload,
+            SendOptions options) {
+        return node().send(destination, channel, payload, options);
     }
 
     @Override

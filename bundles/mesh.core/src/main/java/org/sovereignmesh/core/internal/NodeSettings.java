@@ -6,14 +6,26 @@ import java.time.Duration;
 final class NodeSettings {
     /** A link whose neighbour has not identified itself by then is closed. */
     Duration handshakeTimeout = Duration.ofSeconds(10);
-    /** How long a message for a peer without any link waits for one before failing. */
-    Duration holdTimeout = Duration.ofSeconds(30);
     /** Frames handed to one link and not yet confirmed sent; more wait in the peer's queue. */
     int maxFramesInFlightPerLink = 64;
     /** Received bytes a link may have waiting for the node thread before the link is closed as flooding. */
     long maxPendingInboundBytesPerLink = 16L << 20;
-    /** Messages waiting for one peer before new sends to it are refused. */
+    /** Packets waiting for one destination before new ones are refused. */
     int maxQueuedMessagesPerPeer = 10_000;
+    /** How long this node holds packets it relays for others while no path exists (custody). */
+    Duration custodyTime = Duration.ofHours(1);
+    /** Bytes of relayed packets this node holds at most, for all destinations together. */
+    long maxCustodyBytes = 16L << 20;
+    /** Flooded packets this node may send per second on average, and in a burst. */
+    double floodRate = 20;
+    int floodBurst = 50;
+    /** Duplicate packets are recognised for this long. */
+    Duration duplicateHorizon = Duration.ofMinutes(30);
+    /** First retry of an unacknowledged message; each further retry waits twice as long, up to the maximum. */
+    Duration retryInitial = Duration.ofSeconds(3);
+    Duration retryMaximum = Duration.ofMinutes(5);
+    /** Bytes of partial packets one link may hold while their fragments arrive. */
+    long maxReassemblyBytesPerLink = 1L << 20;
     /** Connect by itself to neighbours that transports discover. */
     boolean autoConnect = true;
     /** Largest application payload, bounded by what one frame carries until fragmentation exists. */

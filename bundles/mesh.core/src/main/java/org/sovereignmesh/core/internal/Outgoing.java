@@ -1,22 +1,37 @@
 package org.sovereignmesh.core.internal;
 
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import org.sovereignmesh.api.DeliveryReceipt;
+import org.sovereignmesh.api.PeerId;
 
-/** One application message on its way to a neighbour, already sealed end to end for its destination. */
+/**
+ * One routed packet waiting for, or on its way to, a next hop: this node's own message, an acknowledgement, or a
+ * packet it relays for others. Loop-confined except {@link #leftVia}.
+ */
 final class Outgoing {
-    /** Sends that fail without the link closing are retried this often before the message fails. */
+    /** Sends that fail without the link closing are retried this often before the packet is given up. */
     static final int MAX_ATTEMPTS = 3;
 
-    /** The end-to-end sealed packet. */
-    final byte[] sealed;
-    /** Application bytes it carries, for messages to people. */
+    final Packet packet;
+    /** The destination's peer id when known (own messages, acknowledgements); relayed packets name only an address. */
+    final PeerId peer;
+    /** Application bytes it carries (own messages), for messages to people; 0 otherwise. */
     final int payloadLength;
+    /** Completes when this node's best-effort message left; null for everything else. */
     final CompletableFuture<DeliveryReceipt> result;
-    /** When the message gives up waiting for a link, in scheduler nanos. */
+    /** The reliable message this is one attempt of, or null. */
+    final ReliableMessage owner;
+    /** The message id, for receipts (own messages only). */
+    final long messageId;
+    /** When the packet gives up waiting for a path, in scheduler nanos. */
     final long deadlineNanos;
-    /** Loop-confined. */
+    /** A neighbour not to send it to: where a relayed packet came from, or the hop a failed attempt used. */
+    final PeerId avoid;
+    /** Carrier links this held packet was already copied to. */
+    final Set<Long> carriedOn = new HashSet<>();
     int attempts;
     /**
      * The link whose transport confirmed the frame left, set on the transport's thread as soon as it says so: a link
@@ -24,10 +39,19 @@ final class Outgoing {
      */
     volatile LinkSession leftVia;
 
-    Outgoing(byte[] sealed, int payloadLength, CompletableFuture<DeliveryReceipt> result, long deadlineNanos) {
-        this.sealed = sealed;
+    Outgoing(Packet packet, PeerId peer, int payloadLength, CompletableFuture<DeliveryReceipt> result,
+            ReliableMessage owner, long messageId, long deadlineNanos, PeerId avoid) {
+        this.packet = packet;
+        this.peer = peer;
         this.payloadLength = payloadLength;
         this.result = result;
+        this.owner = owner;
+        this.messageId = messageId;
         this.deadlineNanos = deadlineNanos;
+        this.avoid = avoid;
+    }
+
+    boolean ownMessage() {
+        return result != null || owner != null;
     }
 }

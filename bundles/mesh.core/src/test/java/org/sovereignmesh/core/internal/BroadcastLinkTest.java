@@ -131,22 +131,47 @@ class BroadcastLinkTest {
         assertEquals(a.peer(), b.received.get(0).source());
         assertTrue(c.received.isEmpty(), "c overheard the frame but could not open it");
 
-        byte[] last = ether.airtime.get(ether.airtime.size() - 1);
-        assertEquals(LinkCodec.SEALED, last[0]);
-        assertEquals(1 + LinkCodec.HINT_SIZE + org.sovereignmesh.crypto.MeshCrypto.SEAL_OVERHEAD + 1 + "sensor".length() + 2,
+        byte[] last = ether.airtime.stream().filter(f -> f[0] == LinkCodec.PACKET).reduce((x, y) -> y).orElseThrow();
+        assertEquals(1 + Packet.HEADER + org.sovereignmesh.crypto.MeshCrypto.SEAL_OVERHEAD + EndToEnd.overhead("sensor") + 2,
                 last.length, "documented overhead");
     }
 
     @Test
-    void aMessageTooLargeForTheMediumFailsWithTheReason() throws Exception {
+    void foreignFramesOnASharedMediumAreIgnoredNotFatal() throws Exception {
+        Ether ether = new Ether();
+        TestNodes.Node a = nodes.node();
+        TestNodes.Node b = nodes.node();
+        RadioTransport radioA = new RadioTransport(ether, "a");
+        a.mesh.addTransport(radioA, "test");
+        b.mesh.addTransport(new RadioTransport(ether, "b"), "test");
+        nodes.clock.runFor(Duration.ofMinutes(15));
+        for (byte[] foreign : List.of(new byte[0], new byte[] {(byte) 0x99, 1, 2}, new byte[] {LinkCodec.PACKET, 7},
+                new byte[] {LinkCodec.FRAGMENT, 0, 0, 0, 1, 9, 0, 1}, new byte[] {LinkCodec.SECURE, 1, 2, 3})) {
+            radioA.receiver.frameReceived(foreign);
+        }
+        nodes.clock.runFor(Duration.ofSeconds(1));
+        assertEquals(1, a.mesh.links().size(), "the radio link stays up");
+        nodes.await(b.mesh.send(a.peer(), "after", new byte[] {1}));
+        nodes.clock.runFor(Duration.ofSeconds(1));
+        assertEquals(1, a.received.size());
+    }
+
+    @Test
+    void aMessageLargerThanAFrameTravelsInFragments() throws Exception {
         Ether ether = new Ether();
         TestNodes.Node a = nodes.node();
         TestNodes.Node b = nodes.node();
         a.mesh.addTransport(new RadioTransport(ether, "a"), "test");
         b.mesh.addTransport(new RadioTransport(ether, "b"), "test");
         nodes.clock.runFor(Duration.ofMinutes(15));
-        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
-                () -> nodes.await(a.mesh.send(b.peer(), "bulk", new byte[200])));
-        assertTrue(e.getMessage().contains("does not fit the MTU"), e.getMessage());
+        byte[] payload = new byte[2000];
+        new java.util.Random(5).nextBytes(payload);
+        nodes.await(a.mesh.send(b.peer(), "bulk", payload));
+        nodes.clock.runFor(Duration.ofSeconds(5));
+        assertEquals(1, b.received.size());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(payload, b.received.get(0).payload());
+        assertTrue(ether.airtime.stream().filter(f -> f[0] == LinkCodec.FRAGMENT).count() >= 9,
+                "about 2.2 KB in 255-byte frames");
+        assertTrue(ether.airtime.stream().allMatch(f -> f.length <= 255));
     }
 }

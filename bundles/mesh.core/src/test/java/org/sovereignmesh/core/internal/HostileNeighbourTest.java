@@ -52,8 +52,8 @@ class HostileNeighbourTest {
                 new Object[] {"session frame before handshake", new byte[30], "unknown frame type 0"},
                 new Object[] {"early session frame", withType(LinkCodec.SECURE, 40), "before the handshake completed"},
                 new Object[] {"truncated handshake", withType(LinkCodec.HANDSHAKE, 10), "shorter than 32"},
-                new Object[] {"sealed frame on a duplex link", withType(LinkCodec.SEALED, 200), "on a DUPLEX link"},
-                new Object[] {"announcement on a duplex link", withType(LinkCodec.ANNOUNCE, 101), "on a DUPLEX link"});
+                new Object[] {"packet frame on a duplex link", withType(LinkCodec.PACKET, 200), "on a secured link"},
+                new Object[] {"announcement on a duplex link", withType(LinkCodec.ANNOUNCE, 101), "on a secured link"});
     }
 
     private static byte[] withType(byte type, int length) {
@@ -87,10 +87,12 @@ class HostileNeighbourTest {
 
         nodes.await(node.mesh.send(peer.peerId(), "chat", new byte[] {3}));
         byte[] inner = peer.nextInner();
-        assertEquals(LinkCodec.DATA, inner[0]);
-        var opened = TestNodes.CRYPTO.open(peer.keys, java.util.Arrays.copyOfRange(inner, 1, inner.length));
+        assertEquals(LinkCodec.INNER_PACKET, inner[0]);
+        Packet packet = Packet.decode(java.util.Arrays.copyOfRange(inner, 1, inner.length));
+        assertEquals(NodeAddress.of(peer.peerId()), packet.destination);
+        var opened = TestNodes.CRYPTO.open(peer.keys, packet.body);
         assertEquals(node.mesh.localPeer(), opened.sender(), "end-to-end signed by the node");
-        assertArrayEquals(new byte[] {3}, LinkCodec.application(opened.payload()).payload);
+        assertArrayEquals(new byte[] {3}, EndToEnd.decode(opened.payload()).payload);
     }
 
     @Test
@@ -153,13 +155,13 @@ class HostileNeighbourTest {
     @Test
     void replayedFramesAndPacketsAreRefused() throws Exception {
         ScriptedPeer peer = accept("replayer").handshake();
-        byte[] sealed = peer.sealed(node.mesh.localPeer(), "chat", new byte[] {7});
-        byte[] frame = peer.secureFrame(ScriptedPeer.dataInner(sealed));
+        byte[] packet = peer.packet(node.mesh.localPeer(), "chat", new byte[] {7}, false);
+        byte[] frame = peer.secureFrame(ScriptedPeer.inner(packet));
         peer.link.receive(frame);
         nodes.settle();
         assertEquals(1, node.received.size());
-        // the same end-to-end packet in a fresh session frame: the link is fine, the packet is dropped
-        peer.link.receive(peer.secureFrame(ScriptedPeer.dataInner(sealed)));
+        // the same packet in a fresh session frame: the link is fine, the packet is dropped
+        peer.link.receive(peer.secureFrame(ScriptedPeer.inner(packet)));
         nodes.settle();
         assertFalse(peer.link.closed);
         assertEquals(1, node.received.size(), "a replayed end-to-end packet is not delivered twice");
@@ -175,9 +177,9 @@ class HostileNeighbourTest {
         ScriptedPeer peer = accept("relay").handshake();
         // sealed for someone else: a relay could pass it on innocently
         peer.link.receive(peer.dataFrame(TestNodes.randomPeer(), "chat", new byte[] {1}));
-        byte[] damaged = peer.sealed(node.mesh.localPeer(), "chat", new byte[] {2});
+        byte[] damaged = peer.packet(node.mesh.localPeer(), "chat", new byte[] {2}, false);
         damaged[damaged.length - 70] ^= 1;
-        peer.link.receive(peer.secureFrame(ScriptedPeer.dataInner(damaged)));
+        peer.link.receive(peer.secureFrame(ScriptedPeer.inner(damaged)));
         nodes.settle();
         assertFalse(peer.link.closed);
         assertTrue(node.received.isEmpty());
@@ -231,10 +233,10 @@ class HostileNeighbourTest {
         ScriptedPeer peer = new ScriptedPeer(nodes, flooded.accept("flood"));
         nodes.settle();
         peer.handshake();
-        byte[] sealed = peer.sealed(small.mesh.localPeer(), "flood", new byte[4000]);
+        byte[] packet = peer.packet(small.mesh.localPeer(), "flood", new byte[4000], false);
         // the node's loop does not run while the neighbour floods: valid frames pile up until the bound
         for (int i = 0; i < 100; i++) {
-            peer.link.receive(peer.secureFrame(ScriptedPeer.dataInner(sealed)));
+            peer.link.receive(peer.secureFrame(ScriptedPeer.inner(packet)));
         }
         nodes.settle();
         assertTrue(peer.link.closed);

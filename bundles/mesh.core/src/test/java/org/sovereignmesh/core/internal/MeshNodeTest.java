@@ -77,17 +77,15 @@ class MeshNodeTest {
     }
 
     @Test
-    void aMessageWithoutALinkFailsAfterTheHoldTimeout() {
-        NodeSettings settings = new NodeSettings();
-        settings.holdTimeout = Duration.ofSeconds(30);
-        TestNodes.Node a = nodes.node(settings);
+    void aBestEffortMessageWithoutAPathFailsWhenItsLifetimeEnds() {
+        TestNodes.Node a = nodes.node();
         var pending = a.mesh.send(TestNodes.randomPeer(), "default", new byte[10]).toCompletableFuture();
         nodes.clock.runFor(Duration.ofSeconds(29));
         assertTrue(!pending.isDone());
         nodes.clock.runFor(Duration.ofSeconds(2));
         Exception e = assertThrows(Exception.class, () -> nodes.await(pending));
         assertTrue(e instanceof DeliveryException, e.toString());
-        assertTrue(e.getMessage().startsWith("no link to z6Mk"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("no path to z6Mk"), e.getMessage());
     }
 
     @Test

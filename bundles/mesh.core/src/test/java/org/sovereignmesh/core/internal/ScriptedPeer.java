@@ -45,19 +45,20 @@ final class ScriptedPeer {
 
     /** @return a session frame carrying an application message sealed for {@code recipient} */
     byte[] dataFrame(PeerId recipient, String channel, byte[] payload) {
-        return secureFrame(dataInner(sealed(recipient, channel, payload)));
+        return secureFrame(inner(packet(recipient, channel, payload, false)));
     }
 
-    byte[] sealed(PeerId recipient, String channel, byte[] payload) {
-        return TestNodes.CRYPTO.seal(keys, recipient, LinkCodec.endToEndPayload(channel, payload),
-                nodes.clock.currentTimeMillis());
+    /** @return an encoded routed DATA packet from this peer to {@code recipient} */
+    byte[] packet(PeerId recipient, String channel, byte[] payload, boolean acknowledged) {
+        byte[] endToEnd = new EndToEnd(acknowledged ? EndToEnd.ACK_REQUESTED : 0,
+                java.util.concurrent.ThreadLocalRandom.current().nextLong(), channel, payload).encode();
+        byte[] sealed = TestNodes.CRYPTO.seal(keys, recipient, endToEnd, nodes.clock.currentTimeMillis());
+        return new Packet(Packet.DATA, 0, Packet.DEFAULT_HOPS, NodeAddress.of(recipient), sealed).encode();
     }
 
-    static byte[] dataInner(byte[] sealed) {
-        byte[] inner = new byte[1 + sealed.length];
-        inner[0] = LinkCodec.DATA;
-        System.arraycopy(sealed, 0, inner, 1, sealed.length);
-        return inner;
+    /** @return the inner message carrying {@code packet} */
+    static byte[] inner(byte[] packet) {
+        return LinkCodec.frame(LinkCodec.INNER_PACKET, packet);
     }
 
     byte[] secureFrame(byte[] inner) {

@@ -11,6 +11,8 @@ import org.sovereignmesh.api.MeshMessage;
 import org.sovereignmesh.api.MessageHandler;
 import org.sovereignmesh.api.PeerId;
 import org.sovereignmesh.api.transport.TransportEvent;
+import org.sovereignmesh.api.transport.MeshAddress;
+import org.sovereignmesh.api.transport.Transport;
 import org.sovereignmesh.api.transport.TransportProfile;
 import org.sovereignmesh.crypto.MeshCrypto;
 import org.sovereignmesh.crypto.internal.LocalNodeKeys;
@@ -41,6 +43,53 @@ final class TestNodes {
     static LoopbackTransport loopback(String id, String name, Duration latency) {
         return new LoopbackTransport(id, id, name + "-" + Long.toHexString(RANDOM.nextLong()),
                 TransportProfile.builder().latency(latency).build(), false);
+    }
+
+    private int media;
+
+    /**
+     * Links {@code a} and {@code b} over a medium of their own (a private loopback medium), and waits for the link.
+     *
+     * @return the two transports, a's first
+     */
+    Transport[] link(Node a, Node b, Duration latency, double lossRate) throws Exception {
+        String medium = "m" + (++media);
+        // always wrapped, so a test can make any link lossy later
+        Transport ta = new LossyTransport(loopback(medium, "a", latency), lossRate, media * 2L);
+        Transport tb = new LossyTransport(loopback(medium, "b", latency), lossRate, media * 2L + 1);
+        a.mesh.addTransport(ta, "test");
+        b.mesh.addTransport(tb, "test");
+        clock.runFor(Duration.ofMillis(1));
+        MeshAddress target = ((LoopbackTransport) ((LossyTransport) tb).inner()).address();
+        await(a.mesh.connect(target));
+        clock.runFor(Duration.ofMillis(10));
+        Transport[] made = {ta, tb};
+        pairs.add(new Pair(a, b, made));
+        return made;
+    }
+
+    /** @return every transport of the links made between {@code a} and {@code b} so far, in order */
+    List<Transport> transportsOf(Node a, Node b) {
+        return pairs.stream().filter(p -> p.a == a && p.b == b || p.a == b && p.b == a)
+                .flatMap(p -> java.util.stream.Stream.of(p.transports)).collect(java.util.stream.Collectors.toList());
+    }
+
+    private final List<Pair> pairs = new CopyOnWriteArrayList<>();
+
+    private static final class Pair {
+        final Node a;
+        final Node b;
+        final Transport[] transports;
+
+        Pair(Node a, Node b, Transport[] transports) {
+            this.a = a;
+            this.b = b;
+            this.transports = transports;
+        }
+    }
+
+    Transport[] link(Node a, Node b) throws Exception {
+        return link(a, b, Duration.ofMillis(5), 0);
     }
 
     /** Runs the clock until the stage completes; returns its outcome or throws its failure. */
