@@ -8,18 +8,19 @@ import java.util.concurrent.CompletionStage;
 import org.sovereignmesh.api.time.Cancellable;
 import org.sovereignmesh.api.time.Scheduler;
 import org.sovereignmesh.api.transport.Link;
+import org.sovereignmesh.api.transport.LinkMode;
 import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.api.transport.Transport;
 import org.sovereignmesh.api.transport.TransportContext;
 import org.sovereignmesh.api.transport.TransportException;
 import org.sovereignmesh.api.transport.TransportProfile;
 import org.sovereignmesh.api.transport.TransportState;
-import org.sovereignmesh.radio.BroadcastLink;
+import org.sovereignmesh.radio.RadioLink;
 import org.sovereignmesh.radio.DutyCycleLedger;
 import org.sovereignmesh.radio.RadioOutbox;
 
 /**
- * LoRa as a broadcast transport: one {@link BroadcastLink} per channel ({@code /lora/868.1/sf/9/bw/125}), offered
+ * LoRa as a broadcast transport: one {@link RadioLink} per channel ({@code /lora/868.1/sf/9/bw/125}), offered
  * once the modem is configured. Frames of up to 255 bytes go out one at a time, each within a sliding one-hour
  * duty-cycle budget computed from its exact time on air; while the budget is used up frames queue (bounded) and
  * the transport reports DEGRADED. A modem that is absent, silent or unplugged makes the transport UNAVAILABLE and
@@ -38,7 +39,7 @@ public final class LoRaTransport implements Transport {
     private TransportContext context;
     private LoRaModem modem;
     private RadioOutbox outbox;
-    private BroadcastLink link;
+    private RadioLink link;
     private Cancellable retry;
 
     /** Makes the modem for one start (the scheduler is the node's). */
@@ -118,7 +119,7 @@ public final class LoRaTransport implements Transport {
 
             @Override
             public void received(byte[] frame) {
-                BroadcastLink current = currentLink(created);
+                RadioLink current = currentLink(created);
                 if (current != null) {
                     current.deliver(frame);
                 }
@@ -131,7 +132,7 @@ public final class LoRaTransport implements Transport {
         });
     }
 
-    private synchronized BroadcastLink currentLink(LoRaModem from) {
+    private synchronized RadioLink currentLink(LoRaModem from) {
         return modem == from ? link : null;
     }
 
@@ -140,7 +141,7 @@ public final class LoRaTransport implements Transport {
             return;
         }
         TransportContext ctx = context;
-        BroadcastLink created = new BroadcastLink(settings.channelAddress(), LoRaSettings.MTU, ctx.scheduler(),
+        RadioLink created = new RadioLink(settings.channelAddress(), LinkMode.BROADCAST, LoRaSettings.MTU, ctx.scheduler(),
                 this::submit, HEARD_BUFFER);
         outbox = new RadioOutbox(ctx.scheduler(), new RadioOutbox.Radio() {
             @Override
@@ -209,7 +210,7 @@ public final class LoRaTransport implements Transport {
             outbox = null;
         }
         if (link != null) {
-            link.closeWith(BroadcastLink.because(reason));
+            link.closeWith(RadioLink.because(reason));
             link = null;
         }
         if (modem != null) {

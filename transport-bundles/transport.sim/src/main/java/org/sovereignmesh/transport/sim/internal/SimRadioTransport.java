@@ -6,13 +6,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.sovereignmesh.api.transport.Link;
+import org.sovereignmesh.api.transport.LinkMode;
 import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.api.transport.Transport;
 import org.sovereignmesh.api.transport.TransportContext;
 import org.sovereignmesh.api.transport.TransportException;
 import org.sovereignmesh.api.transport.TransportProfile;
 import org.sovereignmesh.api.transport.TransportState;
-import org.sovereignmesh.radio.BroadcastLink;
+import org.sovereignmesh.radio.RadioLink;
 import org.sovereignmesh.radio.DutyCycleLedger;
 import org.sovereignmesh.radio.RadioOutbox;
 import org.sovereignmesh.transport.sim.RadioMedium;
@@ -20,7 +21,7 @@ import org.sovereignmesh.transport.sim.RadioStation;
 import org.sovereignmesh.transport.sim.StationSpec;
 
 /**
- * A node's radio on a simulated {@link RadioMedium}: one {@link BroadcastLink} to the channel, offered when the
+ * A node's radio on a simulated {@link RadioMedium}: one {@link RadioLink} to the channel, offered when the
  * transport starts. Its channel address is {@code /sim/<medium>}, its own {@code /sim/<medium>/node/<station>}.
  * Frames go out one at a time within the station's duty-cycle budget, queueing (bounded) while it is used up; the
  * transport reports DEGRADED meanwhile. The medium may come and go (OSGi): without it the transport is UNAVAILABLE.
@@ -41,7 +42,7 @@ public final class SimRadioTransport implements Transport {
     private TransportContext context;
     private RadioStation station;
     private RadioOutbox outbox;
-    private BroadcastLink link;
+    private RadioLink link;
 
     public SimRadioTransport(String id, String mediumName, StationSpec spec, int mtu, int queueLimit) {
         MeshAddress.of(PROTOCOL, mediumName).with("node", spec.name()); // validates the names
@@ -148,7 +149,7 @@ public final class SimRadioTransport implements Transport {
 
     private void attach() {
         TransportContext ctx = context;
-        BroadcastLink created = new BroadcastLink(channelAddress(), mtu, ctx.scheduler(), this::submit, HEARD_BUFFER);
+        RadioLink created = new RadioLink(channelAddress(), LinkMode.BROADCAST, mtu, ctx.scheduler(), this::submit, HEARD_BUFFER);
         station = medium.join(spec, created::deliver);
         RadioStation joined = station;
         outbox = new RadioOutbox(ctx.scheduler(), new RadioOutbox.Radio() {
@@ -183,7 +184,7 @@ public final class SimRadioTransport implements Transport {
         if (station != null) {
             station.leave();
             outbox.close(reason);
-            link.closeWith(BroadcastLink.because(reason));
+            link.closeWith(RadioLink.because(reason));
             station = null;
             outbox = null;
             link = null;

@@ -16,14 +16,15 @@ import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.api.transport.TransportException;
 
 /**
- * A radio channel as a {@link LinkMode#BROADCAST} link. Frames heard before {@link #start} wait in a bounded
- * buffer (the oldest is dropped beyond it: the medium is lossy anyway); every call to the receiver runs on the
- * scheduler, so calls never overlap, and {@code linkClosed} comes once, after the last frame. Thread-safe.
+ * A radio link: a broadcast channel, or a modem's link to its gateway. Frames heard before {@link #start} wait in
+ * a bounded buffer (the oldest is dropped beyond it); every call to the receiver runs on the scheduler, so calls
+ * never overlap, and {@code linkClosed} comes once, after the last frame. Thread-safe.
  *
  * <p>Not an API: radio transports embed this package.
  */
-public final class BroadcastLink implements Link {
+public final class RadioLink implements Link {
     private final MeshAddress channel;
+    private final LinkMode mode;
     private final int mtu;
     private final Scheduler scheduler;
     private final Function<byte[], CompletionStage<Void>> transmitter;
@@ -39,12 +40,14 @@ public final class BroadcastLink implements Link {
     private Runnable onClose = () -> { };
 
     /**
+     * @param channel     the remote address: the channel, or the gateway
      * @param transmitter sends one frame on the medium (an outbox)
      * @param bufferLimit frames kept while the link is not started
      */
-    public BroadcastLink(MeshAddress channel, int mtu, Scheduler scheduler,
+    public RadioLink(MeshAddress channel, LinkMode mode, int mtu, Scheduler scheduler,
             Function<byte[], CompletionStage<Void>> transmitter, int bufferLimit) {
         this.channel = channel;
+        this.mode = mode;
         this.mtu = mtu;
         this.scheduler = scheduler;
         this.transmitter = transmitter;
@@ -63,7 +66,7 @@ public final class BroadcastLink implements Link {
 
     @Override
     public LinkMode mode() {
-        return LinkMode.BROADCAST;
+        return mode;
     }
 
     @Override
@@ -96,7 +99,7 @@ public final class BroadcastLink implements Link {
         return transmitter.apply(frame);
     }
 
-    /** A frame heard on the channel. Frames above the MTU are dropped: they cannot come from a conforming sender. */
+    /** A frame heard on the link. Frames above the MTU are dropped: they cannot come from a conforming sender. */
     public void deliver(byte[] frame) {
         synchronized (this) {
             if (closed || frame.length > mtu) {
