@@ -37,6 +37,9 @@ public final class JSerialCommPorts implements SerialPorts {
             port = SerialPort.getCommPort(portName);
         } catch (RuntimeException e) {
             throw new IOException("serial port " + portName + " does not exist: " + e.getMessage(), e);
+        } catch (LinkageError e) {
+            // jSerialComm unpacks a native library for this platform on first use; without one there are no ports
+            throw new IOException("serial ports are not available on this platform: " + e, e);
         }
         port.setComPortParameters(baudRate, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
         port.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);

@@ -101,8 +101,9 @@ public final class TransportBundleCheck {
             step("started: " + first);
             bundle.stop();
             awaitGone(id, "after bundle stop");
-            check(events.stream().anyMatch(e -> e.kind() == TransportEvent.Kind.TRANSPORT_REMOVED
-                    && e.transport().map(t -> t.id().equals(id)).orElse(false)), "TRANSPORT_REMOVED event for " + id);
+            // events reach listeners on the node's delivery thread, possibly after the listing changed
+            await("TRANSPORT_REMOVED event for " + id,
+                    () -> indexOf(events, TransportEvent.Kind.TRANSPORT_REMOVED, id) >= 0);
             step("stopped: removed");
             bundle.start();
             awaitListed(id, "after the second start");
