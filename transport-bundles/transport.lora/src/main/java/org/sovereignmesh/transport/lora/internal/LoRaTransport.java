@@ -141,8 +141,8 @@ public final class LoRaTransport implements Transport {
             return;
         }
         TransportContext ctx = context;
-        RadioLink created = new RadioLink(settings.channelAddress(), LinkMode.BROADCAST, LoRaSettings.MTU, ctx.scheduler(),
-                this::submit, HEARD_BUFFER);
+        RadioLink created = new RadioLink(settings.channelAddress(), LinkMode.BROADCAST, LoRaSettings.MTU,
+                ctx.scheduler(), this::submit, HEARD_BUFFER);
         outbox = new RadioOutbox(ctx.scheduler(), new RadioOutbox.Radio() {
             @Override
             public long airtimeNanos(int frameBytes) {

@@ -1,7 +1,6 @@
 package org.sovereignmesh.transport.lora.internal;
 
 import java.time.Duration;
-import java.util.concurrent.CompletionStage;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -11,12 +10,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.sovereignmesh.api.transport.Link;
-import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.api.transport.Transport;
-import org.sovereignmesh.api.transport.TransportContext;
-import org.sovereignmesh.api.transport.TransportException;
-import org.sovereignmesh.api.transport.TransportProfile;
+import org.sovereignmesh.radio.ForwardingTransport;
 import org.sovereignmesh.serial.SerialPorts;
 
 /**
@@ -26,7 +21,7 @@ import org.sovereignmesh.serial.SerialPorts;
 @Component(service = Transport.class, configurationPid = LoRaTransportComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, property = "mesh.transport=lora")
 @Designate(ocd = LoRaTransportComponent.Config.class, factory = true)
-public final class LoRaTransportComponent implements Transport {
+public final class LoRaTransportComponent extends ForwardingTransport {
     static final String PID = "org.sovereignmesh.transport.lora";
 
     @ObjectClassDefinition(name = "Sovereign Mesh LoRa transport",
@@ -94,32 +89,7 @@ public final class LoRaTransportComponent implements Transport {
     }
 
     @Override
-    public String id() {
-        return delegate.id();
-    }
-
-    @Override
-    public TransportProfile profile() {
-        return delegate.profile();
-    }
-
-    @Override
-    public boolean supports(MeshAddress address) {
-        return delegate.supports(address);
-    }
-
-    @Override
-    public void start(TransportContext context) throws TransportException {
-        delegate.start(context);
-    }
-
-    @Override
-    public void stop() {
-        delegate.stop();
-    }
-
-    @Override
-    public CompletionStage<Link> connect(MeshAddress address) {
-        return delegate.connect(address);
+    protected Transport delegate() {
+        return delegate;
     }
 }

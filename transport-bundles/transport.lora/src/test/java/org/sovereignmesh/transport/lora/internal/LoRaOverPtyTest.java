@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +18,7 @@ import org.sovereignmesh.transport.sim.internal.SimMedium;
 import org.sovereignmesh.transport.tck.PtyPair;
 import org.sovereignmesh.transport.tck.RecordingContext;
 import org.sovereignmesh.transport.tck.RecordingReceiver;
+import org.sovereignmesh.transport.tck.WallClock;
 
 /**
  * The real serial path: two LoRa transports open pseudo-terminals with jSerialComm, each pty pair (socat) leads to
@@ -49,7 +49,8 @@ class LoRaOverPtyTest {
             RecordingContext cb = new RecordingContext(clock);
             a.start(ca);
             b.start(cb);
-            await(() -> ca.state() == TransportState.ACTIVE && cb.state() == TransportState.ACTIVE);
+            WallClock.await("both transports configure their RNode and go ACTIVE", PATIENCE,
+                    () -> ca.state() == TransportState.ACTIVE && cb.state() == TransportState.ACTIVE);
             assertEquals(List.of(RNode.CMD_DETECT, RNode.CMD_FW_VERSION, RNode.CMD_FREQUENCY, RNode.CMD_BANDWIDTH,
                     RNode.CMD_TXPOWER, RNode.CMD_SF, RNode.CMD_CR, RNode.CMD_RADIO_STATE), rnodeA.commandCodes());
             Link la = ca.incomingLinks().get(0);
@@ -63,28 +64,19 @@ class LoRaOverPtyTest {
                 frame[i] = (byte) (i % 4 == 0 ? 0xC0 : i % 4 == 1 ? 0xDB : i);
             }
             la.send(frame).toCompletableFuture().get();
-            await(() -> rb.frameCount() == 1);
+            WallClock.await("b receives the frame", PATIENCE, () -> rb.frameCount() == 1);
             assertArrayEquals(frame, rb.frames().get(0), "a full 255-byte frame full of KISS specials arrives intact");
             lb.send(new byte[] {1, 2, 3}).toCompletableFuture().get();
-            await(() -> ra.frameCount() == 1);
+            WallClock.await("a receives the reply", PATIENCE, () -> ra.frameCount() == 1);
             assertArrayEquals(new byte[] {1, 2, 3}, ra.frames().get(0));
 
             ptyB.close();
-            await(() -> cb.state() == TransportState.UNAVAILABLE);
+            WallClock.await("b is UNAVAILABLE once its pty is gone", PATIENCE,
+                    () -> cb.state() == TransportState.UNAVAILABLE);
             assertTrue(rb.closed(), "the link closes when the modem's serial line disappears");
             a.stop();
             b.stop();
-            await(ra::closed);
-        }
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + PATIENCE.toSeconds() + " s");
-            }
-            Thread.sleep(10);
+            WallClock.await("a's link closes on stop", PATIENCE, ra::closed);
         }
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +17,7 @@ import org.sovereignmesh.time.SystemScheduler;
 import org.sovereignmesh.transport.tck.PtyPair;
 import org.sovereignmesh.transport.tck.RecordingContext;
 import org.sovereignmesh.transport.tck.RecordingReceiver;
+import org.sovereignmesh.transport.tck.WallClock;
 
 /**
  * The real serial path: the transport drives the scripted modem through jSerialComm and a socat pty pair, including
@@ -41,7 +41,8 @@ class SatelliteOverPtyTest {
                     scheduler -> new SbdDriver(ports, pty.first().toString(), 19200, scheduler));
             RecordingContext context = new RecordingContext(clock);
             transport.start(context);
-            await(() -> context.state() == TransportState.ACTIVE);
+            WallClock.await("the modem is initialised and the transport ACTIVE", PATIENCE,
+                    () -> context.state() == TransportState.ACTIVE);
             assertEquals("/iridium/300234010753370", context.localAddresses().get(0).toString());
             Link link = context.incomingLinks().get(0);
             RecordingReceiver receiver = new RecordingReceiver(clock, "gss");
@@ -59,21 +60,11 @@ class SatelliteOverPtyTest {
             assertTrue(context.states().contains(TransportState.DEGRADED), "degraded while retrying");
 
             gateway.queueMt("300234010753370", new byte[] {'h', 'i', '\r', '\n'});
-            await(() -> receiver.frameCount() == 1);
+            WallClock.await("the MT message is downloaded", PATIENCE, () -> receiver.frameCount() == 1);
             assertArrayEquals(new byte[] {'h', 'i', '\r', '\n'}, receiver.frames().get(0));
             assertEquals(List.of("AT", "ATE0", "AT&K0", "AT+SBDMTA=1", "AT+CGSN"), modem.commands.subList(0, 5));
             transport.stop();
-            await(receiver::closed);
-        }
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + PATIENCE.toSeconds() + " s");
-            }
-            Thread.sleep(10);
+            WallClock.await("the gateway link closes on stop", PATIENCE, receiver::closed);
         }
     }
 }

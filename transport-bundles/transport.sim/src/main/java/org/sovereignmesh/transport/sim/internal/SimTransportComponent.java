@@ -2,7 +2,6 @@ package org.sovereignmesh.transport.sim.internal;
 
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.service.component.annotations.Activate;
@@ -15,12 +14,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.sovereignmesh.api.transport.Link;
-import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.api.transport.Transport;
-import org.sovereignmesh.api.transport.TransportContext;
-import org.sovereignmesh.api.transport.TransportException;
-import org.sovereignmesh.api.transport.TransportProfile;
+import org.sovereignmesh.radio.ForwardingTransport;
 import org.sovereignmesh.transport.sim.AirtimeModel;
 import org.sovereignmesh.transport.sim.RadioMedium;
 import org.sovereignmesh.transport.sim.StationSpec;
@@ -33,7 +28,7 @@ import org.sovereignmesh.transport.sim.StationSpec;
 @Component(service = Transport.class, configurationPid = SimTransportComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, property = "mesh.transport=sim")
 @Designate(ocd = SimTransportComponent.Config.class, factory = true)
-public final class SimTransportComponent implements Transport {
+public final class SimTransportComponent extends ForwardingTransport {
     static final String PID = "org.sovereignmesh.transport.sim";
 
     @ObjectClassDefinition(name = "Sovereign Mesh simulated radio transport",
@@ -108,32 +103,7 @@ public final class SimTransportComponent implements Transport {
     }
 
     @Override
-    public String id() {
-        return delegate.id();
-    }
-
-    @Override
-    public TransportProfile profile() {
-        return delegate.profile();
-    }
-
-    @Override
-    public boolean supports(MeshAddress address) {
-        return delegate.supports(address);
-    }
-
-    @Override
-    public void start(TransportContext context) throws TransportException {
-        delegate.start(context);
-    }
-
-    @Override
-    public void stop() {
-        delegate.stop();
-    }
-
-    @Override
-    public CompletionStage<Link> connect(MeshAddress address) {
-        return delegate.connect(address);
+    protected Transport delegate() {
+        return delegate;
     }
 }
