@@ -5,7 +5,7 @@ package org.sovereignmesh.transport.lora.internal;
  * AN1200.13): {@code T = (n_preamble + 4.25) Tsym + (8 + max(ceil((8 PL - 4 SF + 28 + 16 CRC - 20 IH) /
  * (4 (SF - 2 DE))) (CR + 4), 0)) Tsym} with {@code Tsym = 2^SF / BW}. Immutable.
  */
-final class LoRaModulation {
+public final class LoRaModulation {
     static final long[] BANDWIDTHS = {7_800, 10_400, 15_600, 20_800, 31_250, 41_700, 62_500, 125_000, 250_000,
         500_000};
 
@@ -19,12 +19,12 @@ final class LoRaModulation {
     final boolean lowDataRateOptimize;
 
     /** Explicit header and CRC on (what RNode uses), low-data-rate optimisation when a symbol lasts 16 ms or more. */
-    LoRaModulation(int spreadingFactor, long bandwidthHz, int codingRate, int preambleSymbols) {
+    public LoRaModulation(int spreadingFactor, long bandwidthHz, int codingRate, int preambleSymbols) {
         this(spreadingFactor, bandwidthHz, codingRate, preambleSymbols, true, true,
                 (1L << spreadingFactor) * 1000 >= 16 * bandwidthHz);
     }
 
-    LoRaModulation(int spreadingFactor, long bandwidthHz, int codingRate, int preambleSymbols,
+    public LoRaModulation(int spreadingFactor, long bandwidthHz, int codingRate, int preambleSymbols,
             boolean explicitHeader, boolean crc, boolean lowDataRateOptimize) {
         if (spreadingFactor < 6 || spreadingFactor > 12) {
             throw new IllegalArgumentException("spreading factor must be 6 to 12, got " + spreadingFactor);
@@ -70,7 +70,7 @@ final class LoRaModulation {
     }
 
     /** @return exact time on air of {@code payloadBytes}, in nanoseconds (rounded to the nearest) */
-    long airtimeNanos(int payloadBytes) {
+    public long airtimeNanos(int payloadBytes) {
         long q = quarterSymbols(payloadBytes);
         long numerator = q * (1L << spreadingFactor) * 1_000_000_000L;
         long denominator = 4 * bandwidthHz;

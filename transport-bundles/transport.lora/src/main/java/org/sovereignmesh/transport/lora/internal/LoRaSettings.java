@@ -6,7 +6,7 @@ import java.time.Duration;
 import org.sovereignmesh.api.transport.MeshAddress;
 
 /** A LoRa radio's settings. Immutable; validated on construction. */
-final class LoRaSettings {
+public final class LoRaSettings {
     /** LoRa PHY payloads are at most 255 bytes. */
     static final int MTU = 255;
 
@@ -17,7 +17,12 @@ final class LoRaSettings {
     final int queueLimit;
     final Duration retryInterval;
 
-    LoRaSettings(long frequencyHz, LoRaModulation modulation, int txPowerDbm, double dutyCycle, int queueLimit,
+    /**
+     * @param dutyCycle     fraction of any hour the radio may transmit (0.01 for EU 868 MHz g1)
+     * @param queueLimit    frames that may wait for airtime or budget
+     * @param retryInterval wait before trying an absent or failed modem again
+     */
+    public LoRaSettings(long frequencyHz, LoRaModulation modulation, int txPowerDbm, double dutyCycle, int queueLimit,
             Duration retryInterval) {
         if (frequencyHz < 137_000_000L || frequencyHz > 1_020_000_000L) {
             throw new IllegalArgumentException("frequency must be 137 to 1020 MHz, got " + frequencyHz + " Hz");
@@ -40,7 +45,7 @@ final class LoRaSettings {
     }
 
     /** EU 868 MHz defaults: 868.1 MHz, SF9, 125 kHz, 4/5, 14 dBm, 1 % duty cycle. */
-    static LoRaSettings eu868() {
+    public static LoRaSettings eu868() {
         return new LoRaSettings(868_100_000L, new LoRaModulation(9, 125_000, 5, 8), 14, 0.01, 32,
                 Duration.ofSeconds(10));
     }

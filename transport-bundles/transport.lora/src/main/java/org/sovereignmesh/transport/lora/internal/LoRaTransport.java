@@ -59,6 +59,16 @@ public final class LoRaTransport implements Transport {
                 .latency(Duration.ofNanos(m.airtimeNanos(1))).cost(0).dutyCycle(settings.dutyCycle).build();
     }
 
+    /**
+     * A LoRa transport whose radio is a station on a simulated medium (for the simulator and tests): the medium
+     * applies the exact LoRa airtime of {@code settings}, range, collisions and loss, and checks the duty cycle
+     * the transport keeps.
+     */
+    public static LoRaTransport onSimulatedMedium(String id, LoRaSettings settings,
+            org.sovereignmesh.transport.sim.RadioMedium medium, String station, double x, double y, double range) {
+        return new LoRaTransport(id, settings, scheduler -> new SimLoRaModem(medium, station, x, y, range, settings));
+    }
+
     /** @return the airtime of a frame of {@code bytes} with this transport's settings, in nanoseconds */
     long airtimeNanos(int bytes) {
         return settings.modulation.airtimeNanos(bytes);

@@ -20,8 +20,8 @@ class LoRaOnSimTckTest extends TransportTck {
                     medium = new SimMedium("eu868", clock, 0, 1);
                 }
                 LoRaSettings settings = LoRaSettings.eu868();
-                return new LoRaTransport("lora-" + index, settings,
-                        scheduler -> new SimLoRaModem(medium, "node" + index, index * 50.0, 0, 2000, settings));
+                return LoRaTransport.onSimulatedMedium("lora-" + index, settings, medium, "node" + index, index * 50.0, 0,
+                        2000);
             }
         };
     }
