@@ -21,8 +21,6 @@ public final class RecordingContext implements TransportContext {
     private final List<TransportState> states = new CopyOnWriteArrayList<>();
     private final List<String> details = new CopyOnWriteArrayList<>();
     private volatile List<MeshAddress> localAddresses = List.of();
-    private volatile boolean dead;
-    private volatile int callsAfterDeath;
 
     public RecordingContext(Scheduler scheduler) {
         this.scheduler = scheduler;
@@ -35,43 +33,23 @@ public final class RecordingContext implements TransportContext {
 
     @Override
     public void incomingLink(Link link) {
-        noteCall();
         incoming.add(link);
     }
 
     @Override
     public void neighbourDiscovered(MeshAddress address) {
-        noteCall();
         neighbours.add(address);
     }
 
     @Override
     public void stateChanged(TransportState state, String detail) {
-        noteCall();
         states.add(state);
         details.add(detail == null ? "" : detail);
     }
 
     @Override
     public void localAddressesChanged(List<MeshAddress> addresses) {
-        noteCall();
         localAddresses = List.copyOf(addresses);
-    }
-
-    /** From now on, calls count as calls to a context the core has let go of (after stop). */
-    void markDead() {
-        dead = true;
-    }
-
-    private void noteCall() {
-        if (dead) {
-            callsAfterDeath++;
-        }
-    }
-
-    /** @return incoming links and state changes reported after the transport was stopped with this context */
-    public int callsAfterStop() {
-        return callsAfterDeath;
     }
 
     public List<Link> incomingLinks() {

@@ -771,7 +771,6 @@ public abstract class TransportTck {
         public void stop() {
             if (running) {
                 running = false;
-                context.markDead();
                 transport.stop();
             }
         }
