@@ -26,6 +26,8 @@ final class LoopbackLink implements Link {
     private final List<byte[]> early = new ArrayList<>();
     private boolean closed;
     private boolean closeDelivered;
+    /** When the frames already sent will have been serialised: the next one queues behind them, as on a wire. */
+    private long wireFreeAtNanos = Long.MIN_VALUE;
 
     LoopbackLink(LoopbackTransport owner, MeshAddress remoteAddress, Scheduler scheduler) {
         this.owner = owner;
@@ -85,9 +87,16 @@ final class LoopbackLink implements Link {
             return CompletableFuture.failedFuture(new TransportException("frame of " + frame.length
                     + " bytes exceeds the link MTU of " + mtu()));
         }
-        long latencyNanos = owner.profile().latency().toNanos()
-                + frame.length * 8L * 1_000_000_000L / owner.profile().bitrate();
-        scheduler.schedule(() -> other.arrive(frame), latencyNanos, TimeUnit.NANOSECONDS);
+        long now = scheduler.nanoTime();
+        long serialisationNanos = frame.length * 8L * 1_000_000_000L / owner.profile().bitrate();
+        long doneNanos;
+        synchronized (this) {
+            doneNanos = Math.max(now, wireFreeAtNanos) + serialisationNanos;
+            wireFreeAtNanos = doneNanos;
+        }
+        // frames arrive in the order sent: a small frame never overtakes a large one still on the wire
+        scheduler.schedule(() -> other.arrive(frame), doneNanos - now + owner.profile().latency().toNanos(),
+                TimeUnit.NANOSECONDS);
         return CompletableFuture.completedFuture(null);
     }
 
