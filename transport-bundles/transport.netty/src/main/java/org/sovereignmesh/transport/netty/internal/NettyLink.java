@@ -1,0 +1,315 @@
+package org.sovereignmesh.transport.netty.internal;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import org.sovereignmesh.api.time.Scheduler;
+import org.sovereignmesh.api.transport.FrameReceiver;
+import org.sovereignmesh.api.transport.Link;
+import org.sovereignmesh.api.transport.LinkMode;
+import org.sovereignmesh.api.transport.MeshAddress;
+import org.sovereignmesh.api.transport.TransportException;
+
+/**
+ * A duplex {@link Link} on one Netty channel whose pipeline turns bytes into whole frames ({@code byte[]}) and
+ * back: a TCP connection, a WebSocket, a QUIC stream. Put {@link #rawActivity()} first in the pipeline and
+ * {@link #frames()} last.
+ *
+ * <p>Frames that arrive before {@link #start} are held (and reading pauses) so nothing is lost;
+ * {@link FrameReceiver#linkClosed} is called exactly once, after start. Errors close the channel with a logged reason
+ * that the core also receives as the close cause.
+ */
+public class NettyLink implements Link, LinkWatchdog.Watched {
+    /** The decoded form of a keepalive: counts as traffic, never delivered. */
+    public static final byte[] KEEPALIVE = new byte[0];
+    private static final System.Logger LOG = System.getLogger(NettyLink.class.getName());
+    private static final int MAX_EARLY_FRAMES = 64;
+
+    private final Channel channel;
+    private final MeshAddress remoteAddress;
+    private final int mtu;
+    private final Scheduler clock;
+    private final String transportId;
+    private final InboundGate.Ticket ticket;
+    private final long openedNanos;
+    private volatile long lastReadNanos;
+    private volatile long lastWriteNanos;
+    private volatile long partialSinceNanos = -1;
+    private volatile boolean framed;
+
+    // guarded by this
+    private FrameReceiver receiver;
+    private final List<byte[]> early = new ArrayList<>();
+    private boolean closed;
+    private boolean closeDelivered;
+    private Throwable closeCause;
+    private boolean closedLocally;
+
+    /**
+     * @param ticket the inbound admission to release on the first frame, or {@code null} for outbound links
+     */
+    public NettyLink(Channel channel, MeshAddress remoteAddress, int mtu, Scheduler clock, String transportId,
+            InboundGate.Ticket ticket) {
+        this.channel = channel;
+        this.remoteAddress = remoteAddress;
+        this.mtu = mtu;
+        this.clock = clock;
+        this.transportId = transportId;
+        this.ticket = ticket;
+        this.openedNanos = clock.nanoTime();
+        this.lastReadNanos = openedNanos;
+        this.lastWriteNanos = openedNanos;
+        channel.closeFuture().addListener(f -> channelClosed());
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    /** Records raw inbound bytes: marks the start of a frame in progress. Place first in the pipeline. */
+    public ChannelHandler rawActivity() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                long now = clock.nanoTime();
+                lastReadNanos = now;
+                if (partialSinceNanos < 0) {
+                    partialSinceNanos = now;
+                }
+                ctx.fireChannelRead(msg);
+            }
+        };
+    }
+
+    /** Receives whole frames and errors. Place last in the pipeline. */
+    public ChannelHandler frames() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof byte[]) {
+                    frameIn((byte[]) msg);
+                } else {
+                    io.netty.util.ReferenceCountUtil.release(msg);
+                    fail(new IOException("unexpected message " + msg.getClass().getSimpleName() + " in the pipeline"));
+                }
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                fail(cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause);
+            }
+        };
+    }
+
+    /** One whole frame (or {@link #KEEPALIVE}) arrived. Called on the channel's event loop. */
+    public void frameIn(byte[] frame) {
+        partialSinceNanos = -1;
+        lastReadNanos = clock.nanoTime();
+        if (!framed) {
+            framed = true;
+            if (ticket != null) {
+                ticket.release();
+            }
+        }
+        if (frame.length == 0) {
+            return;
+        }
+        FrameReceiver target;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (receiver == null) {
+                early.add(frame);
+                if (early.size() >= MAX_EARLY_FRAMES) {
+                    channel.config().setAutoRead(false);
+                }
+                return;
+            }
+            target = receiver;
+        }
+        target.frameReceived(frame);
+    }
+
+    /** Closes the link because of {@code cause}, logging why. */
+    public void fail(Throwable cause) {
+        synchronized (this) {
+            if (closeCause == null && !closedLocally) {
+                closeCause = cause;
+            }
+        }
+        if (cause instanceof FrameTooLargeException) {
+            LOG.log(Level.WARNING, "{0} link from {1}: {2}; closing the connection", transportId, remoteAddress,
+                    cause.getMessage());
+        } else if (cause instanceof IOException) {
+            LOG.log(Level.DEBUG, "{0} link {1}: {2}", transportId, remoteAddress, cause.getMessage());
+        } else {
+            LOG.log(Level.WARNING, "{0} link {1} failed: {2}", transportId, remoteAddress, String.valueOf(cause));
+        }
+        channel.close();
+    }
+
+    @Override
+    public void timedOut(String reason) {
+        LOG.log(Level.INFO, "{0} link {1}: {2}; closing", transportId, remoteAddress, reason);
+        fail(new IOException(reason));
+    }
+
+    @Override
+    public void keepalive() {
+        if (channel.isActive()) {
+            lastWriteNanos = clock.nanoTime();
+            channel.writeAndFlush(KEEPALIVE, channel.voidPromise());
+        }
+    }
+
+    @Override
+    public MeshAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public LinkMode mode() {
+        return LinkMode.DUPLEX;
+    }
+
+    @Override
+    public int mtu() {
+        return mtu;
+    }
+
+    @Override
+    public void start(FrameReceiver frameReceiver) {
+        List<byte[]> waiting;
+        boolean closedMeanwhile;
+        synchronized (this) {
+            if (receiver != null) {
+                throw new IllegalStateException("link already started");
+            }
+            receiver = frameReceiver;
+            waiting = new ArrayList<>(early);
+            early.clear();
+            closedMeanwhile = closed;
+        }
+        for (byte[] frame : waiting) {
+            frameReceiver.frameReceived(frame);
+        }
+        if (closedMeanwhile) {
+            deliverClose();
+            return;
+        }
+        channel.config().setAutoRead(true);
+        channel.read();
+    }
+
+    @Override
+    public CompletionStage<Void> send(byte[] frame) {
+        if (frame.length == 0) {
+            return CompletableFuture.failedFuture(new TransportException("empty frames are not carried"));
+        }
+        if (frame.length > mtu) {
+            return CompletableFuture.failedFuture(new TransportException("frame of " + frame.length
+                    + " bytes exceeds the link MTU of " + mtu));
+        }
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new TransportException(transportId + " link to " + remoteAddress
+                        + " is closed"));
+            }
+        }
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        lastWriteNanos = clock.nanoTime();
+        channel.writeAndFlush(frame).addListener(f -> {
+            if (f.isSuccess()) {
+                sent.complete(null);
+            } else {
+                sent.completeExceptionally(new TransportException(transportId + " send to " + remoteAddress
+                        + " failed: " + f.cause().getMessage(), f.cause()));
+            }
+        });
+        return sent;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closeCause == null) {
+                closedLocally = true;
+            }
+        }
+        channel.close();
+    }
+
+    private void channelClosed() {
+        if (ticket != null) {
+            ticket.release();
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (closeCause == null && !closedLocally) {
+                closeCause = new IOException("connection closed by the neighbour");
+            }
+        }
+        deliverClose();
+    }
+
+    private void deliverClose() {
+        FrameReceiver target;
+        Throwable cause;
+        synchronized (this) {
+            if (receiver == null || closeDelivered) {
+                return;
+            }
+            closeDelivered = true;
+            target = receiver;
+            cause = closedLocally ? null : closeCause;
+        }
+        target.linkClosed(cause);
+    }
+
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public long openedNanos() {
+        return openedNanos;
+    }
+
+    @Override
+    public long lastReadNanos() {
+        return lastReadNanos;
+    }
+
+    @Override
+    public long lastWriteNanos() {
+        return lastWriteNanos;
+    }
+
+    @Override
+    public long partialSinceNanos() {
+        return partialSinceNanos;
+    }
+
+    @Override
+    public boolean framed() {
+        return framed;
+    }
+
+    @Override
+    public String toString() {
+        return transportId + " link " + remoteAddress;
+    }
+}
