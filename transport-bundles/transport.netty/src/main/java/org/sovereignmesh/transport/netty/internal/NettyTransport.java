@@ -77,6 +77,14 @@ public abstract class NettyTransport implements Transport {
      */
     protected abstract CompletableFuture<Link> open(EventLoopGroup group, InetSocketAddress remote, MeshAddress address);
 
+    /** Called at the end of a successful start, with the listener bound. */
+    protected void started(Scheduler nodeScheduler) {
+    }
+
+    /** Called when stopping, before the links are closed. */
+    protected void stopping() {
+    }
+
     /** @return event loop threads; one suits a 2-core node */
     protected int threads() {
         return 1;
@@ -134,6 +142,7 @@ public abstract class NettyTransport implements Transport {
         context = newContext;
         List<MeshAddress> addresses = NettyAddresses.listenAddresses((InetSocketAddress) bound.localAddress(),
                 portProtocol, suffix);
+        started(newContext.scheduler());
         LOG.log(Level.INFO, "{0} listening on {1} ({2})", id, addresses.toString(), settings.toString());
         newContext.localAddressesChanged(addresses);
         newContext.stateChanged(TransportState.ACTIVE, "");
@@ -157,6 +166,7 @@ public abstract class NettyTransport implements Transport {
                 watchdog = null;
             }
         }
+        stopping();
         for (LinkWatchdog.Watched link : new ArrayList<>(links)) {
             ((Link) link).close();
         }
