@@ -204,6 +204,26 @@ public abstract class NettyTransport implements Transport {
         return open(current, remote, address.withoutPeer());
     }
 
+    /**
+     * Resolves a {@code /dns/...} socket address on one of the transport's threads, never the node's loop; resolved
+     * addresses pass through. For transports whose sockets do not resolve names themselves (UDP, QUIC).
+     */
+    protected static CompletableFuture<InetSocketAddress> resolve(EventLoopGroup group, InetSocketAddress address) {
+        if (!address.isUnresolved()) {
+            return CompletableFuture.completedFuture(address);
+        }
+        CompletableFuture<InetSocketAddress> resolved = new CompletableFuture<>();
+        group.next().execute(() -> {
+            InetSocketAddress attempt = new InetSocketAddress(address.getHostString(), address.getPort());
+            if (attempt.isUnresolved()) {
+                resolved.completeExceptionally(new TransportException("cannot resolve " + address.getHostString()));
+            } else {
+                resolved.complete(attempt);
+            }
+        });
+        return resolved;
+    }
+
     /** @return the node's scheduler while started */
     protected synchronized Scheduler scheduler() {
         if (context == null) {

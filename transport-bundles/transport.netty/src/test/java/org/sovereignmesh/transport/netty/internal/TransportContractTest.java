@@ -132,6 +132,27 @@ public abstract class TransportContractTest {
     }
 
     @Test
+    void reachesAPeerByIpv6AndByName() throws Exception {
+        RealNodes.Node server = nodes.node();
+        TransportInfo listening = attach(server, create("t", testSettings().withListen("::", 0)));
+        MeshAddress v6 = listening.localAddresses().stream().filter(a -> a.toString().startsWith("/ip6/::1/"))
+                .findFirst().orElseThrow(() -> new AssertionError("no ::1 address in " + listening.localAddresses()));
+        String port = v6.value(shape().get(0)).orElseThrow();
+        MeshAddress byName = MeshAddress.parse(v6.toString().replace("/ip6/::1/", "/dns/localhost/"));
+        int expected = 0;
+        for (MeshAddress target : List.of(v6, byName)) {
+            RealNodes.Node client = nodes.node();
+            attach(client, create("t", testSettings().withListen("::", 0))); // a UDP client sends from this socket
+            LinkInfo link = RealNodes.await(client.mesh.connect(target.withPeer(server.peer())), WAIT);
+            assertEquals(server.peer(), link.peer().orElseThrow(), target.toString());
+            RealNodes.await(client.mesh.send(server.peer(), "x", new byte[] {1}), WAIT);
+            int count = ++expected;
+            RealNodes.eventually("message via " + target, WAIT, () -> server.received.size() == count);
+        }
+        assertTrue(byName.toString().contains("/" + port), byName.toString());
+    }
+
+    @Test
     void aThousandMessagesAllArrive() throws Exception {
         RealNodes.Node a = nodes.node();
         RealNodes.Node b = nodes.node();

@@ -72,7 +72,7 @@ public final class QuicTransport extends NettyTransport {
 
     /** Reliable streams over UDP, with user-space congestion control and packet protection: slower than TCP. */
     static TransportProfile profile(TransportSettings settings) {
-        return TransportProfile.builder().duplex(true).lossy(false).mtu(settings.mtu).bitrate(400_000_000L)
+        return TransportProfile.builder().duplex(true).lossy(false).mtu(settings.mtu).bitrate(250_000_000L)
                 .latency(Duration.ofMillis(1)).cost(0).build();
     }
 
@@ -145,6 +145,11 @@ public final class QuicTransport extends NettyTransport {
 
     @Override
     protected CompletableFuture<Link> open(EventLoopGroup group, InetSocketAddress remote, MeshAddress address) {
+        return resolve(group, remote).thenCompose(resolved -> connectResolved(group, resolved, address));
+    }
+
+    private CompletableFuture<Link> connectResolved(EventLoopGroup group, InetSocketAddress remote,
+            MeshAddress address) {
         CompletableFuture<Link> result = new CompletableFuture<>();
         Channel socket;
         try {

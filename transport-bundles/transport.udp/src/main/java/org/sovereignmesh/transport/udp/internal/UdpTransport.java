@@ -131,18 +131,22 @@ public final class UdpTransport extends NettyTransport {
         if (socket == null) {
             return CompletableFuture.failedFuture(new TransportException(id + " is not started"));
         }
-        InetSocketAddress resolved = remote.isUnresolved() ? new InetSocketAddress(remote.getHostString(),
-                remote.getPort()) : remote;
-        if (resolved.isUnresolved()) {
-            return CompletableFuture.failedFuture(new TransportException("cannot resolve " + remote.getHostString()));
-        }
-        UdpLink link = new UdpLink(this, socket, resolved, address, scheduler(), null, reassemblyBudget);
-        if (links.putIfAbsent(resolved, link) != null) {
-            return CompletableFuture.failedFuture(new TransportException("a udp link to " + address
-                    + " exists already (one link per remote address)"));
-        }
-        track(link);
-        return CompletableFuture.completedFuture(link);
+        return resolve(group, remote).thenCompose(resolved -> {
+            InetSocketAddress local = (InetSocketAddress) socket.localAddress();
+            if (!local.getAddress().isAnyLocalAddress()
+                    && local.getAddress().getClass() != resolved.getAddress().getClass()) {
+                return CompletableFuture.<Link>failedFuture(new TransportException("udp listens on " + local.getAddress()
+                        .getHostAddress() + " and cannot reach " + address + " (another address family); listen on "
+                        + ":: to reach IPv4 and IPv6 peers"));
+            }
+            UdpLink link = new UdpLink(this, socket, resolved, address, scheduler(), null, reassemblyBudget);
+            if (links.putIfAbsent(resolved, link) != null) {
+                return CompletableFuture.<Link>failedFuture(new TransportException("a udp link to " + address
+                        + " exists already (one link per remote address)"));
+            }
+            track(link);
+            return CompletableFuture.<Link>completedFuture(link);
+        });
     }
 
     void forget(UdpLink link) {

@@ -55,7 +55,7 @@ public final class WsTransport extends NettyTransport {
 
     /** TCP plus HTTP upgrade and WebSocket framing (masking on the client side): a little slower than plain TCP. */
     static TransportProfile profile(TransportSettings settings) {
-        return TransportProfile.builder().duplex(true).lossy(false).mtu(settings.mtu).bitrate(800_000_000L)
+        return TransportProfile.builder().duplex(true).lossy(false).mtu(settings.mtu).bitrate(600_000_000L)
                 .latency(Duration.ofMillis(1)).cost(0).build();
     }
 
