@@ -61,7 +61,14 @@ public final class Benchmark {
                 if (!line.contains("bulk_mb_s")) {
                     throw new IllegalStateException(transport + ": " + line);
                 }
-                results.put("mesh " + transport, figures(line));
+                Map<String, String> f = figures(line);
+                List<String> drops = b.linkDrops();
+                drops.addAll(a.linkDrops());
+                f.put("link_drops", Integer.toString(drops.size()));
+                if (!drops.isEmpty()) {
+                    System.err.println(transport + ": links dropped during the run: " + drops);
+                }
+                results.put("mesh " + transport, f);
             }
         }
         print(results);
@@ -78,11 +85,11 @@ public final class Benchmark {
     }
 
     private static void print(Map<String, Map<String, String>> results) {
-        System.out.printf("%-22s %12s %14s %14s %12s %12s%n", "transport", "bulk MB/s", "1 KiB msg/s", "delivered",
-                "RTT p50 us", "RTT p99 us");
-        results.forEach((name, f) -> System.out.printf("%-22s %12s %14s %14s %12s %12s%n", name, f.get("bulk_mb_s"),
-                f.get("rate_msgs_s"), f.get("rate_received") + " " + f.get("bulk_received"), f.get("rtt_p50_us"),
-                f.get("rtt_p99_us")));
+        System.out.printf("%-20s %10s %12s %22s %11s %11s %11s%n", "transport", "bulk MB/s", "1 KiB msg/s",
+                "delivered", "RTT p50 us", "RTT p99 us", "link drops");
+        results.forEach((name, f) -> System.out.printf("%-20s %10s %12s %22s %11s %11s %11s%n", name,
+                f.get("bulk_mb_s"), f.get("rate_msgs_s"), f.get("rate_received") + " " + f.get("bulk_received"),
+                f.get("rtt_p50_us"), f.get("rtt_p99_us"), f.getOrDefault("link_drops", "-")));
         System.out.println("(delivered: 1 KiB messages, then bulk messages of 60 KiB, received/sent; "
                 + Runtime.getRuntime().availableProcessors() + " cores)");
     }
@@ -141,6 +148,17 @@ public final class Benchmark {
                     return false;
                 }
             });
+        }
+
+        /** @return the reasons of links that went down, from the console */
+        List<String> linkDrops() throws IOException {
+            List<String> drops = new ArrayList<>();
+            for (String line : Files.readAllLines(dir.resolve("console.txt"))) {
+                if (line.matches("link \\d+ down: .*")) {
+                    drops.add(line.replaceFirst("link \\d+ down: ", ""));
+                }
+            }
+            return drops;
         }
 
         String peerId() {

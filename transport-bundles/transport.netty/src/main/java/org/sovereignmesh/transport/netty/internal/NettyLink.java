@@ -33,6 +33,12 @@ public class NettyLink implements Link, LinkWatchdog.Watched {
     public static final byte[] KEEPALIVE = new byte[0];
     private static final System.Logger LOG = System.getLogger(NettyLink.class.getName());
     private static final int MAX_EARLY_FRAMES = 64;
+    /**
+     * Bytes handed to the core before reading pauses until the node's loop has caught up with them. Well below the
+     * core's own bound on a link's unprocessed bytes (16 MiB), so a fast sender is slowed down (TCP and QUIC flow
+     * control push back to it) instead of being cut off as a flood.
+     */
+    public static final long CORE_BACKLOG_HIGH = 4L << 20;
 
     private final Channel channel;
     private final MeshAddress remoteAddress;
@@ -45,6 +51,9 @@ public class NettyLink implements Link, LinkWatchdog.Watched {
     private volatile long lastWriteNanos;
     private volatile long partialSinceNanos = -1;
     private volatile boolean framed;
+    // event-loop confined: bytes handed to the core since it last caught up
+    private long handedToCore;
+    private boolean pausedForCore;
 
     // guarded by this
     private FrameReceiver receiver;
@@ -138,6 +147,20 @@ public class NettyLink implements Link, LinkWatchdog.Watched {
             target = receiver;
         }
         target.frameReceived(frame);
+        handedToCore += frame.length;
+        if (handedToCore >= CORE_BACKLOG_HIGH && !pausedForCore) {
+            pausedForCore = true;
+            channel.config().setAutoRead(false);
+            // the node's loop runs tasks in order: when this one runs, the frames handed before it were taken in
+            clock.execute(() -> channel.eventLoop().execute(this::coreCaughtUp));
+        }
+    }
+
+    private void coreCaughtUp() {
+        handedToCore = 0;
+        pausedForCore = false;
+        channel.config().setAutoRead(true);
+        channel.read();
     }
 
     /** Closes the link because of {@code cause}, logging why. */

@@ -42,6 +42,11 @@ public abstract class TransportContractTest {
     /** @return the port protocol and suffix of this transport's addresses, for example {@code ["tcp", "ws"]} */
     protected abstract List<String> shape();
 
+    /** @return whether the medium may lose frames (then only the link's survival is checked under load) */
+    protected boolean lossy() {
+        return false;
+    }
+
     /** @return settings for tests: loopback, a free port, short timeouts */
     protected TransportSettings testSettings() {
         return TransportSettings.defaults(0).withListen("127.0.0.1", 0)
@@ -176,6 +181,38 @@ public abstract class TransportContractTest {
             seen.add(m.payloadBuffer().getInt());
         }
         assertEquals(count, seen.size());
+    }
+
+    @Test
+    void aReceiverThatFallsBehindSlowsTheSenderDownInsteadOfLosingTheLink() throws Exception {
+        RealNodes.Node a = nodes.node();
+        RealNodes.Node b = nodes.node();
+        linkedPair(a, b);
+        int count = 400; // 24 MiB, more than the core lets a link have waiting (16 MiB)
+        b.loop.execute(() -> {
+            try {
+                Thread.sleep(1500); // B's node is busy: what arrives meanwhile must wait, not overflow
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        List<CompletableFuture<DeliveryReceipt>> receipts = new ArrayList<>();
+        byte[] payload = new byte[a.mesh.maxPayloadSize()];
+        for (int i = 0; i < count; i++) {
+            receipts.add(a.mesh.send(b.peer(), "bulk", payload).toCompletableFuture());
+        }
+        for (CompletableFuture<DeliveryReceipt> r : receipts) {
+            RealNodes.await(r, WAIT);
+        }
+        if (!lossy()) {
+            RealNodes.eventually(count + " messages received (got " + b.received.size() + ")", WAIT,
+                    () -> b.received.size() == count);
+        } else {
+            RealNodes.eventually("messages received", WAIT, () -> !b.received.isEmpty());
+        }
+        assertTrue(b.events.stream().noneMatch(e -> e.kind() == org.sovereignmesh.api.transport.TransportEvent.Kind.LINK_CLOSED),
+                "no link was closed: " + b.events);
+        assertEquals(1, b.mesh.links().size());
     }
 
     @Test

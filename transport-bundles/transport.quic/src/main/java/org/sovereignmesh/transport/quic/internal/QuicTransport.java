@@ -145,19 +145,17 @@ public final class QuicTransport extends NettyTransport {
 
     @Override
     protected CompletableFuture<Link> open(EventLoopGroup group, InetSocketAddress remote, MeshAddress address) {
-        return resolve(group, remote).thenCompose(resolved -> connectResolved(group, resolved, address));
-    }
-
-    private CompletableFuture<Link> connectResolved(EventLoopGroup group, InetSocketAddress remote,
-            MeshAddress address) {
-        CompletableFuture<Link> result = new CompletableFuture<>();
         Channel socket;
         try {
-            socket = clientSocket(group);
+            socket = clientSocket(group); // bound here, on the caller's thread: never block an event loop
         } catch (Exception e) {
-            result.completeExceptionally(new TransportException("quic client socket: " + e.getMessage(), e));
-            return result;
+            return CompletableFuture.failedFuture(new TransportException("quic client socket: " + e.getMessage(), e));
         }
+        return resolve(group, remote).thenCompose(resolved -> connectResolved(socket, resolved, address));
+    }
+
+    private CompletableFuture<Link> connectResolved(Channel socket, InetSocketAddress remote, MeshAddress address) {
+        CompletableFuture<Link> result = new CompletableFuture<>();
         Scheduler scheduler = scheduler();
         AtomicBoolean done = new AtomicBoolean();
         QuicChannel.newBootstrap(socket).remoteAddress(remote)

@@ -21,6 +21,7 @@ import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.api.transport.TransportException;
 import org.sovereignmesh.transport.netty.internal.InboundGate;
 import org.sovereignmesh.transport.netty.internal.LinkWatchdog;
+import org.sovereignmesh.transport.netty.internal.NettyLink;
 
 /**
  * The link to one remote UDP address, over the transport's shared socket. Frames are cut into datagrams and put back
@@ -46,6 +47,10 @@ final class UdpLink implements Link, LinkWatchdog.Watched {
     private volatile long lastWriteNanos;
     private volatile boolean framed;
     private int malformed;
+    // event-loop confined: bytes handed to the core since its loop last caught up (see NettyLink.CORE_BACKLOG_HIGH)
+    private long handedToCore;
+    private boolean waitingForCore;
+    long droppedForCore;
 
     // guarded by this
     private FrameReceiver receiver;
@@ -156,7 +161,22 @@ final class UdpLink implements Link, LinkWatchdog.Watched {
             }
             target = receiver;
         }
+        if (handedToCore >= NettyLink.CORE_BACKLOG_HIGH) {
+            // the node is behind: drop (the medium is lossy) rather than be cut off as a flood; one shared socket
+            // cannot pause reading for one link
+            droppedForCore++;
+            return;
+        }
         target.frameReceived(frame);
+        handedToCore += frame.length;
+        if (handedToCore >= NettyLink.CORE_BACKLOG_HIGH / 2 && !waitingForCore) {
+            waitingForCore = true;
+            // the node's loop runs tasks in order: when this one runs, the frames handed before it were taken in
+            clock.execute(() -> channel.eventLoop().execute(() -> {
+                handedToCore = 0;
+                waitingForCore = false;
+            }));
+        }
     }
 
     /** Drops fragments of frames that did not complete in time; on the event loop. */

@@ -13,6 +13,11 @@ class UdpTransportTest extends TransportContractTest {
     }
 
     @Override
+    protected boolean lossy() {
+        return true;
+    }
+
+    @Override
     protected List<String> shape() {
         return List.of("udp");
     }
