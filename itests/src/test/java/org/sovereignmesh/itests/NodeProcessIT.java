@@ -57,6 +57,15 @@ public class NodeProcessIT {
             Await.until("configured instance gone", WAIT,
                     () -> !commandOutput(node, "mesh:transports").contains("loopback-2"));
 
+            // an internet transport is configured the same way: ConfigAdmin turns TCP off, and on again
+            Path tcpSettings = deploy.resolve("org.sovereignmesh.transport.tcp.cfg");
+            Files.writeString(tcpSettings, "enabled=false\n");
+            Await.until("tcp disabled by configuration", WAIT, () -> commandOutput(node, "mesh:transports")
+                    .matches("(?s).*\\ntcp +UNAVAILABLE \\(disabled by configuration.*"));
+            Files.delete(tcpSettings);
+            Await.until("tcp listening again", WAIT, () -> commandOutput(node, "mesh:transports")
+                    .matches("(?s).*\\ntcp +ACTIVE +0 +/ip4/127\\.0\\.0\\.1/tcp/\\d+ .*"));
+
             Files.delete(dropped);
             Await.until("loopback gone from mesh:transports", WAIT,
                     () -> !commandOutput(node, "mesh:transports").contains("loopback"));
