@@ -229,9 +229,8 @@ public final class QuicTransport extends NettyTransport {
 
     @Override
     protected void stopping() {
-        Channel current = clientSocket;
-        if (current != null) {
-            current.close();
-        }
+        // not closed here: the links close first and their CONNECTION_CLOSE frames still leave through this socket;
+        // the event loop group closes it when it shuts down
+        clientSocket = null;
     }
 }
