@@ -29,7 +29,7 @@ import org.sovereignmesh.api.transport.TransportState;
  * sends and what it hears), seed addresses, and the peer cache. Plain Java, confined to its {@link Scheduler}; the
  * OSGi component and tests feed it announcements through {@link #received}.
  *
- * <p>Hostile input costs bounded work: announcements are rate-limited per source address and in total, decoded
+ * <p>Hostile input costs bounded work: announcements are rate-limited in total and per sender and peer, decoded
  * within fixed bounds, and only addresses with the sender's own IP are dialled (a spoofed announcement cannot turn
  * the node against a third party, and the {@code /p2p/} check refuses an impostor). Of two nodes that hear each
  * other, the one with the smaller peer id dials; the other waits a grace period first, so a pair usually ends up
@@ -61,7 +61,7 @@ final class Discovery {
 
     // scheduler-confined
     private final Map<PeerId, Long> firstHeard = bounded(MAX_PEERS);
-    private final Map<InetAddress, Long> lastFromSource = bounded(MAX_SOURCES);
+    private final Map<String, Long> lastFromSource = bounded(MAX_SOURCES);
     private final Map<String, Attempt> attempts = bounded(MAX_ATTEMPTS);
     private final List<Target> targets = new ArrayList<>();
     private final LinkedHashSet<MeshAddress> working = new LinkedHashSet<>();
@@ -157,7 +157,7 @@ final class Discovery {
             return;
         }
         long now = scheduler.nanoTime();
-        if (!admitted(source, now)) {
+        if (!withinBudget(now)) {
             announcementsIgnored++;
             return;
         }
@@ -169,6 +169,10 @@ final class Discovery {
             return;
         }
         if (announcement.peer.equals(self)) {
+            return;
+        }
+        if (!spaced(source, announcement.peer, now)) {
+            announcementsIgnored++;
             return;
         }
         List<MeshAddress> dialable = new ArrayList<>();
@@ -203,13 +207,8 @@ final class Discovery {
         LOG.log(Level.DEBUG, "ignoring announcement from {0}: {1}", source.getHostAddress(), why);
     }
 
-    /** Per source at most one announcement per quarter interval; in total a token bucket. */
-    private boolean admitted(InetAddress source, long now) {
-        Long last = lastFromSource.get(source);
-        long spacing = settings.interval.dividedBy(4).toNanos();
-        if (last != null && now - last < spacing) {
-            return false;
-        }
+    /** A token bucket over all sources: what announcements may cost in total, checked before decoding. */
+    private boolean withinBudget(long now) {
         tokens = Math.min(ANNOUNCEMENTS_PER_SECOND * 2.0,
                 tokens + (now - tokensAtNanos) / 1e9 * ANNOUNCEMENTS_PER_SECOND);
         tokensAtNanos = now;
@@ -217,7 +216,20 @@ final class Discovery {
             return false;
         }
         tokens -= 1;
-        lastFromSource.put(source, now);
+        return true;
+    }
+
+    /**
+     * At most one announcement per quarter interval from one sender IP for one peer (several nodes on one machine
+     * share an IP and even the source port, so the peer is part of the key).
+     */
+    private boolean spaced(InetAddress source, PeerId peer, long now) {
+        String key = source.getHostAddress() + " " + peer;
+        Long last = lastFromSource.get(key);
+        if (last != null && now - last < settings.interval.dividedBy(4).toNanos()) {
+            return false;
+        }
+        lastFromSource.put(key, now);
         return true;
     }
 

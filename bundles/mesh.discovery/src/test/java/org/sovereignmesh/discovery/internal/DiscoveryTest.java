@@ -125,6 +125,24 @@ class DiscoveryTest {
     }
 
     @Test
+    void nodesSharingOneAddressAreAllHeard() throws Exception {
+        Discovery d = discovery(peer(1), new DiscoverySettings(), null);
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        List<PeerId> others = List.of(peer(100), peer(101), peer(102));
+        for (int i = 0; i < 3; i++) {
+            byte[] data = announcement(others.get(i), "/ip4/127.0.0.1/tcp/" + (5000 + i));
+            d.received(loopback, data, data.length); // three nodes on one machine, within a few milliseconds
+        }
+        clock.runFor(Duration.ofMillis(100));
+        assertEquals(3, manager.connects.size(), manager.connects.toString());
+        long ignoredBefore = d.announcementsIgnored;
+        byte[] again = announcement(others.get(0), "/ip4/127.0.0.1/tcp/5000");
+        d.received(loopback, again, again.length);
+        clock.runFor(Duration.ofMillis(100));
+        assertEquals(ignoredBefore + 1, d.announcementsIgnored, "a repeat within a quarter interval is ignored");
+    }
+
+    @Test
     void aFloodOfAnnouncementsCostsBoundedWork() throws Exception {
         Discovery d = discovery(peer(1), new DiscoverySettings(), null);
         for (int i = 0; i < 10_000; i++) {
