@@ -2,8 +2,6 @@ package org.sovereignmesh.transport.netty.internal;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -33,12 +31,6 @@ public class NettyLink implements Link, LinkWatchdog.Watched {
     public static final byte[] KEEPALIVE = new byte[0];
     private static final System.Logger LOG = System.getLogger(NettyLink.class.getName());
     private static final int MAX_EARLY_FRAMES = 64;
-    /**
-     * Bytes handed to the core before reading pauses until the node's loop has caught up with them. Well below the
-     * core's own bound on a link's unprocessed bytes (16 MiB), so a fast sender is slowed down (TCP and QUIC flow
-     * control push back to it) instead of being cut off as a flood.
-     */
-    public static final long CORE_BACKLOG_HIGH = 4L << 20;
 
     private final Channel channel;
     private final MeshAddress remoteAddress;
@@ -51,15 +43,11 @@ public class NettyLink implements Link, LinkWatchdog.Watched {
     private volatile long lastWriteNanos;
     private volatile long partialSinceNanos = -1;
     private volatile boolean framed;
-    // event-loop confined: bytes handed to the core since it last caught up
-    private long handedToCore;
-    private boolean pausedForCore;
+    private final LinkDelivery delivery = new LinkDelivery();
+    /** Reading pauses while the core has {@link CoreBacklog#HIGH} bytes of this link to take in. */
+    private final CoreBacklog backlog;
 
     // guarded by this
-    private FrameReceiver receiver;
-    private final List<byte[]> early = new ArrayList<>();
-    private boolean closed;
-    private boolean closeDelivered;
     private Throwable closeCause;
     private boolean closedLocally;
 
@@ -77,6 +65,7 @@ public class NettyLink implements Link, LinkWatchdog.Watched {
         this.openedNanos = clock.nanoTime();
         this.lastReadNanos = openedNanos;
         this.lastWriteNanos = openedNanos;
+        this.backlog = new CoreBacklog(clock, channel.eventLoop(), CoreBacklog.HIGH, this::resumeReading);
         channel.closeFuture().addListener(f -> channelClosed());
     }
 
@@ -132,33 +121,24 @@ public class NettyLink implements Link, LinkWatchdog.Watched {
         if (frame.length == 0) {
             return;
         }
-        FrameReceiver target;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            if (receiver == null) {
-                early.add(frame);
-                if (early.size() >= MAX_EARLY_FRAMES) {
-                    channel.config().setAutoRead(false);
+        switch (delivery.frame(frame)) {
+            case HELD:
+                if (delivery.held() >= MAX_EARLY_FRAMES) {
+                    channel.config().setAutoRead(false); // start() resumes
                 }
-                return;
-            }
-            target = receiver;
-        }
-        target.frameReceived(frame);
-        handedToCore += frame.length;
-        if (handedToCore >= CORE_BACKLOG_HIGH && !pausedForCore) {
-            pausedForCore = true;
-            channel.config().setAutoRead(false);
-            // the node's loop runs tasks in order: when this one runs, the frames handed before it were taken in
-            clock.execute(() -> channel.eventLoop().execute(this::coreCaughtUp));
+                break;
+            case DELIVERED:
+                backlog.handed(frame.length);
+                if (backlog.atLeast(CoreBacklog.HIGH)) {
+                    channel.config().setAutoRead(false); // the backlog's marker resumes
+                }
+                break;
+            default:
+                break;
         }
     }
 
-    private void coreCaughtUp() {
-        handedToCore = 0;
-        pausedForCore = false;
+    private void resumeReading() {
         channel.config().setAutoRead(true);
         channel.read();
     }
@@ -212,26 +192,10 @@ public class NettyLink implements Link, LinkWatchdog.Watched {
 
     @Override
     public void start(FrameReceiver frameReceiver) {
-        List<byte[]> waiting;
-        boolean closedMeanwhile;
-        synchronized (this) {
-            if (receiver != null) {
-                throw new IllegalStateException("link already started");
-            }
-            receiver = frameReceiver;
-            waiting = new ArrayList<>(early);
-            early.clear();
-            closedMeanwhile = closed;
+        delivery.start(frameReceiver);
+        if (!delivery.isClosed()) {
+            channel.eventLoop().execute(this::resumeReading);
         }
-        for (byte[] frame : waiting) {
-            frameReceiver.frameReceived(frame);
-        }
-        if (closedMeanwhile) {
-            deliverClose();
-            return;
-        }
-        channel.config().setAutoRead(true);
-        channel.read();
     }
 
     @Override
@@ -243,11 +207,9 @@ public class NettyLink implements Link, LinkWatchdog.Watched {
             return CompletableFuture.failedFuture(new TransportException("frame of " + frame.length
                     + " bytes exceeds the link MTU of " + mtu));
         }
-        synchronized (this) {
-            if (closed) {
-                return CompletableFuture.failedFuture(new TransportException(transportId + " link to " + remoteAddress
-                        + " is closed"));
-            }
+        if (delivery.isClosed()) {
+            return CompletableFuture.failedFuture(new TransportException(transportId + " link to " + remoteAddress
+                    + " is closed"));
         }
         CompletableFuture<Void> sent = new CompletableFuture<>();
         lastWriteNanos = clock.nanoTime();
@@ -276,34 +238,16 @@ public class NettyLink implements Link, LinkWatchdog.Watched {
         if (ticket != null) {
             ticket.release();
         }
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (closeCause == null && !closedLocally) {
-                closeCause = new IOException("connection closed by the neighbour");
-            }
-        }
-        deliverClose();
-    }
-
-    private void deliverClose() {
-        FrameReceiver target;
         Throwable cause;
         synchronized (this) {
-            if (receiver == null || closeDelivered) {
-                return;
-            }
-            closeDelivered = true;
-            target = receiver;
-            cause = closedLocally ? null : closeCause;
+            cause = closedLocally ? null
+                    : closeCause != null ? closeCause : new IOException("connection closed by the neighbour");
         }
-        target.linkClosed(cause);
+        delivery.close(cause);
     }
 
-    public synchronized boolean isClosed() {
-        return closed;
+    public boolean isClosed() {
+        return delivery.isClosed();
     }
 
     @Override

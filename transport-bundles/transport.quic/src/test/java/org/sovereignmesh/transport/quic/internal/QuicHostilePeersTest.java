@@ -1,12 +1,12 @@
 package org.sovereignmesh.transport.quic.internal;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sovereignmesh.transport.netty.internal.HostileBench.WAIT;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -27,40 +27,19 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.core.internal.RealNodes;
 import org.sovereignmesh.transport.netty.internal.NettyLoops;
-import org.sovereignmesh.transport.netty.internal.TransportSettings;
+import org.sovereignmesh.transport.netty.internal.HostileBench;
 
 /** Hostile QUIC peers on real loopback sockets: a raw Netty QUIC client and raw datagrams. */
 class QuicHostilePeersTest {
-    private static final Duration WAIT = Duration.ofSeconds(15);
-    private final RealNodes nodes = new RealNodes();
     private final EventLoopGroup group = NettyLoops.create("hostile-quic", 1);
     private final List<Channel> sockets = new ArrayList<>();
-    private RealNodes.Node server;
-    private RealNodes.Node friend;
-    private QuicTransport serverTransport;
-    private MeshAddress serverAddress;
-    private InetSocketAddress target;
+    private HostileBench<QuicTransport> bench;
 
     @BeforeEach
     void start() throws Exception {
-        TransportSettings settings = TransportSettings.defaults(0).withListen("127.0.0.1", 0)
-                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(1),
-                        Duration.ofSeconds(1))
-                .withMtu(4096).withLimits(3, 10, 100);
-        server = nodes.node(Duration.ofSeconds(2));
-        serverTransport = new QuicTransport("quic", settings);
-        server.mesh.addTransport(serverTransport, "test");
-        RealNodes.eventually("listening", WAIT, () -> !server.mesh.transports().isEmpty()
-                && !server.mesh.transports().get(0).localAddresses().isEmpty());
-        serverAddress = server.mesh.transports().get(0).localAddresses().get(0);
-        target = new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                Integer.parseInt(serverAddress.value("udp").orElseThrow()));
-        friend = nodes.node();
-        friend.mesh.addTransport(new QuicTransport("quic", TransportSettings.defaults(0).withListen("127.0.0.1", 0)),
-                "test");
+        bench = new HostileBench<>(QuicTransport::new, "udp");
     }
 
     @AfterEach
@@ -69,8 +48,7 @@ class QuicHostilePeersTest {
             s.close();
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        nodes.close();
-        serverTransport.stop();
+        bench.close();
     }
 
     /** A QUIC connection to the server from {@code from}, as any QUIC client would open it. */
@@ -87,16 +65,8 @@ class QuicHostilePeersTest {
                         .initialMaxStreamDataBidirectionalLocal(1 << 20).build())
                 .bind(new InetSocketAddress(InetAddress.getByName(from), 0)).sync().channel();
         sockets.add(socket);
-        return QuicChannel.newBootstrap(socket).remoteAddress(target)
+        return QuicChannel.newBootstrap(socket).remoteAddress(bench.target())
                 .streamHandler(new ChannelInboundHandlerAdapter()).connect();
-    }
-
-    private void assertTheNodeStillServesAFriend() throws Exception {
-        String text = "still here " + System.nanoTime();
-        RealNodes.await(friend.mesh.connect(serverAddress.withPeer(server.peer())), WAIT);
-        RealNodes.await(friend.mesh.send(server.peer(), "t", text.getBytes()), WAIT);
-        RealNodes.eventually("the friend's message arrived", WAIT,
-                () -> server.received.stream().anyMatch(m -> new String(m.payload()).equals(text)));
     }
 
     @Test
@@ -108,14 +78,14 @@ class QuicHostilePeersTest {
         stream.writeAndFlush(Unpooled.buffer().writeInt(Integer.MAX_VALUE).writeByte(1)).sync();
         assertTrue(evil.closeFuture().await(WAIT.toMillis()), "the server closed the connection");
         assertTrue(System.nanoTime() - start < 1_000_000_000L, "before any timeout");
-        assertTheNodeStillServesAFriend();
+        bench.assertTheNodeStillServesAFriend();
     }
 
     @Test
     void aConnectionThatOpensNoStreamIsClosed() throws Exception {
         QuicChannel silent = connection("127.0.0.2");
         assertTrue(silent.closeFuture().await(WAIT.toMillis()), "closed after the first-frame timeout");
-        RealNodes.eventually("admission released", WAIT, () -> serverTransport.pendingInbound() == 0);
+        RealNodes.eventually("admission released", WAIT, () -> bench.serverTransport.pendingInbound() == 0);
     }
 
     @Test
@@ -124,9 +94,9 @@ class QuicHostilePeersTest {
         for (int i = 0; i < 8; i++) {
             flood.add(connecting("127.0.0.2")); // all at once, faster than the 1 s first-frame timeout
         }
-        RealNodes.eventually("refusals", WAIT, () -> serverTransport.refusedConnections() >= 5);
-        assertTrue(serverTransport.pendingInbound() <= 3, "pending " + serverTransport.pendingInbound());
-        assertTheNodeStillServesAFriend();
+        RealNodes.eventually("refusals", WAIT, () -> bench.serverTransport.refusedConnections() >= 5);
+        assertTrue(bench.serverTransport.pendingInbound() <= 3, "pending " + bench.serverTransport.pendingInbound());
+        bench.assertTheNodeStillServesAFriend();
     }
 
     @Test
@@ -136,9 +106,9 @@ class QuicHostilePeersTest {
             for (int i = 0; i < 500; i++) {
                 byte[] junk = new byte[1 + random.nextInt(1300)];
                 random.nextBytes(junk);
-                evil.send(new DatagramPacket(junk, junk.length, target));
+                evil.send(new DatagramPacket(junk, junk.length, bench.target()));
             }
         }
-        assertTheNodeStillServesAFriend();
+        bench.assertTheNodeStillServesAFriend();
     }
 }

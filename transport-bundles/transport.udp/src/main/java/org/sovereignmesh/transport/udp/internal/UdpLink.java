@@ -3,8 +3,6 @@ package org.sovereignmesh.transport.udp.internal;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +19,8 @@ import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.api.transport.TransportException;
 import org.sovereignmesh.transport.netty.internal.InboundGate;
 import org.sovereignmesh.transport.netty.internal.LinkWatchdog;
-import org.sovereignmesh.transport.netty.internal.NettyLink;
+import org.sovereignmesh.transport.netty.internal.CoreBacklog;
+import org.sovereignmesh.transport.netty.internal.LinkDelivery;
 
 /**
  * The link to one remote UDP address, over the transport's shared socket. Frames are cut into datagrams and put back
@@ -47,17 +46,10 @@ final class UdpLink implements Link, LinkWatchdog.Watched {
     private volatile long lastWriteNanos;
     private volatile boolean framed;
     private int malformed;
-    // event-loop confined: bytes handed to the core since its loop last caught up (see NettyLink.CORE_BACKLOG_HIGH)
-    private long handedToCore;
-    private boolean waitingForCore;
+    private final LinkDelivery delivery = new LinkDelivery();
+    /** One shared socket cannot pause for one link: frames beyond the backlog bound are dropped instead. */
+    private final CoreBacklog backlog;
     long droppedForCore;
-
-    // guarded by this
-    private FrameReceiver receiver;
-    private final List<byte[]> early = new ArrayList<>();
-    private boolean closed;
-    private boolean closeDelivered;
-    private Throwable closeCause;
 
     UdpLink(UdpTransport owner, Channel channel, InetSocketAddress remote, MeshAddress remoteAddress, Scheduler clock,
             InboundGate.Ticket ticket, AtomicLong reassemblyBudget) {
@@ -72,6 +64,7 @@ final class UdpLink implements Link, LinkWatchdog.Watched {
         this.openedNanos = clock.nanoTime();
         this.lastReadNanos = openedNanos;
         this.lastWriteNanos = openedNanos;
+        this.backlog = new CoreBacklog(clock, channel.eventLoop(), CoreBacklog.HIGH / 2, () -> { });
     }
 
     InetSocketAddress remote() {
@@ -148,34 +141,18 @@ final class UdpLink implements Link, LinkWatchdog.Watched {
     }
 
     private void deliver(byte[] frame) {
-        FrameReceiver target;
-        synchronized (this) {
-            if (closed) {
-                return;
+        if (!delivery.isStarted()) {
+            if (delivery.held() < MAX_EARLY_FRAMES) {
+                delivery.frame(frame);
             }
-            if (receiver == null) {
-                if (early.size() < MAX_EARLY_FRAMES) {
-                    early.add(frame);
-                }
-                return;
-            }
-            target = receiver;
-        }
-        if (handedToCore >= NettyLink.CORE_BACKLOG_HIGH) {
-            // the node is behind: drop (the medium is lossy) rather than be cut off as a flood; one shared socket
-            // cannot pause reading for one link
-            droppedForCore++;
             return;
         }
-        target.frameReceived(frame);
-        handedToCore += frame.length;
-        if (handedToCore >= NettyLink.CORE_BACKLOG_HIGH / 2 && !waitingForCore) {
-            waitingForCore = true;
-            // the node's loop runs tasks in order: when this one runs, the frames handed before it were taken in
-            clock.execute(() -> channel.eventLoop().execute(() -> {
-                handedToCore = 0;
-                waitingForCore = false;
-            }));
+        if (backlog.atLeast(CoreBacklog.HIGH)) {
+            droppedForCore++; // the node is behind: drop (the medium is lossy) rather than be cut off as a flood
+            return;
+        }
+        if (delivery.frame(frame) == LinkDelivery.Outcome.DELIVERED) {
+            backlog.handed(frame.length);
         }
     }
 
@@ -205,23 +182,7 @@ final class UdpLink implements Link, LinkWatchdog.Watched {
 
     @Override
     public void start(FrameReceiver frameReceiver) {
-        List<byte[]> waiting;
-        boolean closedMeanwhile;
-        synchronized (this) {
-            if (receiver != null) {
-                throw new IllegalStateException("link already started");
-            }
-            receiver = frameReceiver;
-            waiting = new ArrayList<>(early);
-            early.clear();
-            closedMeanwhile = closed;
-        }
-        for (byte[] frame : waiting) {
-            frameReceiver.frameReceived(frame);
-        }
-        if (closedMeanwhile) {
-            deliverClose();
-        }
+        delivery.start(frameReceiver);
     }
 
     @Override
@@ -231,11 +192,9 @@ final class UdpLink implements Link, LinkWatchdog.Watched {
             return CompletableFuture.failedFuture(new TransportException("frame of " + frame.length
                     + " bytes: udp carries 1 to " + mtu + " bytes"));
         }
-        synchronized (this) {
-            if (closed) {
-                return CompletableFuture.failedFuture(new TransportException("udp link to " + remoteAddress
-                        + " is closed"));
-            }
+        if (delivery.isClosed()) {
+            return CompletableFuture.failedFuture(new TransportException("udp link to " + remoteAddress
+                    + " is closed"));
         }
         int datagramSize = owner.settings().datagramSize;
         int chunk = datagramSize - Datagrams.FRAGMENT_HEADER;
@@ -281,13 +240,8 @@ final class UdpLink implements Link, LinkWatchdog.Watched {
 
     /** Closes the link; tells the remote end unless it told us. */
     void closeWith(Throwable cause, boolean tellRemote) {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            closeCause = cause;
-            early.clear();
+        if (!delivery.close(cause)) {
+            return;
         }
         if (tellRemote) {
             control(Datagrams.CLOSE);
@@ -297,25 +251,10 @@ final class UdpLink implements Link, LinkWatchdog.Watched {
         }
         channel.eventLoop().execute(reassembly::clear);
         owner.forget(this);
-        deliverClose();
     }
 
-    private void deliverClose() {
-        FrameReceiver target;
-        Throwable cause;
-        synchronized (this) {
-            if (receiver == null || closeDelivered || !closed) {
-                return;
-            }
-            closeDelivered = true;
-            target = receiver;
-            cause = closeCause;
-        }
-        target.linkClosed(cause);
-    }
-
-    synchronized boolean isClosed() {
-        return closed;
+    boolean isClosed() {
+        return delivery.isClosed();
     }
 
     @Override
