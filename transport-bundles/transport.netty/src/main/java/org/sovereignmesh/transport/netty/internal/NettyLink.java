@@ -10,41 +10,28 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.util.ReferenceCountUtil;
 import org.sovereignmesh.api.time.Scheduler;
 import org.sovereignmesh.api.transport.FrameReceiver;
-import org.sovereignmesh.api.transport.Link;
-import org.sovereignmesh.api.transport.LinkMode;
 import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.api.transport.TransportException;
 
 /**
- * A duplex {@link Link} on one Netty channel whose pipeline turns bytes into whole frames ({@code byte[]}) and
- * back: a TCP connection, a WebSocket, a QUIC stream. Put {@link #rawActivity()} first in the pipeline and
- * {@link #frames()} last.
+ * A duplex link on one Netty channel whose pipeline turns bytes into whole frames ({@code byte[]}) and back: a TCP
+ * connection, a WebSocket, a QUIC stream. Put {@link #rawActivity()} first in the pipeline and {@link #frames()}
+ * last.
  *
- * <p>Frames that arrive before {@link #start} are held (and reading pauses) so nothing is lost;
- * {@link FrameReceiver#linkClosed} is called exactly once, after start. Errors close the channel with a logged reason
- * that the core also receives as the close cause.
+ * <p>Frames that arrive before {@link #start} are held (and reading pauses) so nothing is lost; reading also pauses
+ * while the core has {@link CoreBacklog#HIGH} bytes of this link to take in, so the sender is slowed down by flow
+ * control. Errors close the channel with a logged reason that the core also receives as the close cause.
  */
-public class NettyLink implements Link, LinkWatchdog.Watched {
+public class NettyLink extends DuplexLink {
     /** The decoded form of a keepalive: counts as traffic, never delivered. */
     public static final byte[] KEEPALIVE = new byte[0];
     private static final System.Logger LOG = System.getLogger(NettyLink.class.getName());
     private static final int MAX_EARLY_FRAMES = 64;
 
     private final Channel channel;
-    private final MeshAddress remoteAddress;
-    private final int mtu;
-    private final Scheduler clock;
-    private final String transportId;
-    private final InboundGate.Ticket ticket;
-    private final long openedNanos;
-    private volatile long lastReadNanos;
-    private volatile long lastWriteNanos;
-    private volatile long partialSinceNanos = -1;
-    private volatile boolean framed;
-    private final LinkDelivery delivery = new LinkDelivery();
-    /** Reading pauses while the core has {@link CoreBacklog#HIGH} bytes of this link to take in. */
     private final CoreBacklog backlog;
 
     // guarded by this
@@ -56,15 +43,8 @@ public class NettyLink implements Link, LinkWatchdog.Watched {
      */
     public NettyLink(Channel channel, MeshAddress remoteAddress, int mtu, Scheduler clock, String transportId,
             InboundGate.Ticket ticket) {
+        super(remoteAddress, mtu, clock, transportId, ticket);
         this.channel = channel;
-        this.remoteAddress = remoteAddress;
-        this.mtu = mtu;
-        this.clock = clock;
-        this.transportId = transportId;
-        this.ticket = ticket;
-        this.openedNanos = clock.nanoTime();
-        this.lastReadNanos = openedNanos;
-        this.lastWriteNanos = openedNanos;
         this.backlog = new CoreBacklog(clock, channel.eventLoop(), CoreBacklog.HIGH, this::resumeReading);
         channel.closeFuture().addListener(f -> channelClosed());
     }
@@ -78,11 +58,7 @@ public class NettyLink implements Link, LinkWatchdog.Watched {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                long now = clock.nanoTime();
-                lastReadNanos = now;
-                if (partialSinceNanos < 0) {
-                    partialSinceNanos = now;
-                }
+                bytesRead();
                 ctx.fireChannelRead(msg);
             }
         };
@@ -96,7 +72,7 @@ public class NettyLink implements Link, LinkWatchdog.Watched {
                 if (msg instanceof byte[]) {
                     frameIn((byte[]) msg);
                 } else {
-                    io.netty.util.ReferenceCountUtil.release(msg);
+                    ReferenceCountUtil.release(msg);
                     fail(new IOException("unexpected message " + msg.getClass().getSimpleName() + " in the pipeline"));
                 }
             }
@@ -110,14 +86,7 @@ public class NettyLink implements Link, LinkWatchdog.Watched {
 
     /** One whole frame (or {@link #KEEPALIVE}) arrived. Called on the channel's event loop. */
     public void frameIn(byte[] frame) {
-        partialSinceNanos = -1;
-        lastReadNanos = clock.nanoTime();
-        if (!framed) {
-            framed = true;
-            if (ticket != null) {
-                ticket.release();
-            }
-        }
+        frameRead();
         if (frame.length == 0) {
             return;
         }
@@ -170,29 +139,14 @@ public class NettyLink implements Link, LinkWatchdog.Watched {
     @Override
     public void keepalive() {
         if (channel.isActive()) {
-            lastWriteNanos = clock.nanoTime();
+            written();
             channel.writeAndFlush(KEEPALIVE, channel.voidPromise());
         }
     }
 
     @Override
-    public MeshAddress remoteAddress() {
-        return remoteAddress;
-    }
-
-    @Override
-    public LinkMode mode() {
-        return LinkMode.DUPLEX;
-    }
-
-    @Override
-    public int mtu() {
-        return mtu;
-    }
-
-    @Override
     public void start(FrameReceiver frameReceiver) {
-        delivery.start(frameReceiver);
+        super.start(frameReceiver);
         if (!delivery.isClosed()) {
             channel.eventLoop().execute(this::resumeReading);
         }
@@ -200,19 +154,12 @@ public class NettyLink implements Link, LinkWatchdog.Watched {
 
     @Override
     public CompletionStage<Void> send(byte[] frame) {
-        if (frame.length == 0) {
-            return CompletableFuture.failedFuture(new TransportException("empty frames are not carried"));
-        }
-        if (frame.length > mtu) {
-            return CompletableFuture.failedFuture(new TransportException("frame of " + frame.length
-                    + " bytes exceeds the link MTU of " + mtu));
-        }
-        if (delivery.isClosed()) {
-            return CompletableFuture.failedFuture(new TransportException(transportId + " link to " + remoteAddress
-                    + " is closed"));
+        CompletableFuture<Void> refused = refusal(frame);
+        if (refused != null) {
+            return refused;
         }
         CompletableFuture<Void> sent = new CompletableFuture<>();
-        lastWriteNanos = clock.nanoTime();
+        written();
         channel.writeAndFlush(frame).addListener(f -> {
             if (f.isSuccess()) {
                 sent.complete(null);
@@ -244,39 +191,5 @@ public class NettyLink implements Link, LinkWatchdog.Watched {
                     : closeCause != null ? closeCause : new IOException("connection closed by the neighbour");
         }
         delivery.close(cause);
-    }
-
-    public boolean isClosed() {
-        return delivery.isClosed();
-    }
-
-    @Override
-    public long openedNanos() {
-        return openedNanos;
-    }
-
-    @Override
-    public long lastReadNanos() {
-        return lastReadNanos;
-    }
-
-    @Override
-    public long lastWriteNanos() {
-        return lastWriteNanos;
-    }
-
-    @Override
-    public long partialSinceNanos() {
-        return partialSinceNanos;
-    }
-
-    @Override
-    public boolean framed() {
-        return framed;
-    }
-
-    @Override
-    public String toString() {
-        return transportId + " link " + remoteAddress;
     }
 }

@@ -11,9 +11,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import org.sovereignmesh.api.time.Scheduler;
 import org.sovereignmesh.api.transport.Link;
 import org.sovereignmesh.api.transport.MeshAddress;
@@ -202,6 +211,46 @@ public abstract class NettyTransport implements Transport {
                     + " links, its limit (maxLinks)"));
         }
         return open(current, remote, address.withoutPeer());
+    }
+
+    /**
+     * Listens for TCP connections (TCP_NODELAY, backlog 128).
+     *
+     * @param autoRead whether accepted connections read before their link starts
+     * @param accepted sets up each accepted connection, on its event loop
+     */
+    protected static Channel listenTcp(EventLoopGroup group, InetSocketAddress local, boolean autoRead,
+            Consumer<SocketChannel> accepted) throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childOption(ChannelOption.AUTO_READ, autoRead)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        accepted.accept(ch);
+                    }
+                }).bind(local).sync().channel();
+    }
+
+    /**
+     * Opens a TCP connection (TCP_NODELAY, connect timeout = the first-frame timeout); names are resolved by Netty on
+     * the event loop.
+     *
+     * @param setUp builds the new connection's pipeline, on its event loop
+     */
+    protected ChannelFuture connectTcp(EventLoopGroup group, InetSocketAddress remote, boolean autoRead,
+            Consumer<SocketChannel> setUp) {
+        return new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.firstFrameTimeout.toMillis())
+                .option(ChannelOption.AUTO_READ, autoRead)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        setUp.accept(ch);
+                    }
+                }).connect(remote);
     }
 
     /**

@@ -5,15 +5,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import org.sovereignmesh.api.transport.Link;
 import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.api.transport.TransportException;
@@ -46,17 +40,7 @@ public final class TcpTransport extends NettyTransport {
 
     @Override
     protected Channel bind(EventLoopGroup group, InetSocketAddress local) throws Exception {
-        ServerBootstrap server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 128)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        accepted(ch);
-                    }
-                });
-        return server.bind(local).sync().channel();
+        return listenTcp(group, local, false, this::accepted);
     }
 
     private void accepted(SocketChannel ch) {
@@ -76,20 +60,12 @@ public final class TcpTransport extends NettyTransport {
     protected CompletableFuture<Link> open(EventLoopGroup group, InetSocketAddress remote, MeshAddress address) {
         CompletableFuture<Link> result = new CompletableFuture<>();
         NettyLink[] created = new NettyLink[1];
-        Bootstrap client = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.firstFrameTimeout.toMillis())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        NettyLink link = new NettyLink(ch, address, settings.mtu, scheduler(), id, null);
-                        StreamPipeline.install(ch.pipeline(), link, settings.mtu);
-                        track(link, ch);
-                        created[0] = link;
-                    }
-                });
-        client.connect(remote).addListener(f -> {
+        connectTcp(group, remote, false, ch -> {
+            NettyLink link = new NettyLink(ch, address, settings.mtu, scheduler(), id, null);
+            StreamPipeline.install(ch.pipeline(), link, settings.mtu);
+            track(link, ch);
+            created[0] = link;
+        }).addListener(f -> {
             if (f.isSuccess()) {
                 result.complete(created[0]);
             } else {

@@ -12,14 +12,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import org.sovereignmesh.api.time.Scheduler;
-import org.sovereignmesh.api.transport.FrameReceiver;
-import org.sovereignmesh.api.transport.Link;
-import org.sovereignmesh.api.transport.LinkMode;
 import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.api.transport.TransportException;
-import org.sovereignmesh.transport.netty.internal.InboundGate;
-import org.sovereignmesh.transport.netty.internal.LinkWatchdog;
 import org.sovereignmesh.transport.netty.internal.CoreBacklog;
+import org.sovereignmesh.transport.netty.internal.DuplexLink;
+import org.sovereignmesh.transport.netty.internal.InboundGate;
 import org.sovereignmesh.transport.netty.internal.LinkDelivery;
 
 /**
@@ -27,7 +24,7 @@ import org.sovereignmesh.transport.netty.internal.LinkDelivery;
  * together by {@link Reassembly}. Frames that arrive before {@link #start} wait (at most {@value #MAX_EARLY_FRAMES};
  * later ones are dropped, as the medium may drop them anyway).
  */
-final class UdpLink implements Link, LinkWatchdog.Watched {
+final class UdpLink extends DuplexLink {
     private static final System.Logger LOG = System.getLogger(UdpLink.class.getName());
     private static final int MAX_EARLY_FRAMES = 64;
     /** Malformed datagrams tolerated from one address (they may be spoofed) before its link is closed. */
@@ -36,34 +33,21 @@ final class UdpLink implements Link, LinkWatchdog.Watched {
     private final UdpTransport owner;
     private final Channel channel;
     private final InetSocketAddress remote;
-    private final MeshAddress remoteAddress;
-    private final Scheduler clock;
-    private final InboundGate.Ticket ticket;
     private final Reassembly reassembly;
     private final AtomicInteger nextMessageId = new AtomicInteger();
-    private final long openedNanos;
-    private volatile long lastReadNanos;
-    private volatile long lastWriteNanos;
-    private volatile boolean framed;
-    private int malformed;
-    private final LinkDelivery delivery = new LinkDelivery();
     /** One shared socket cannot pause for one link: frames beyond the backlog bound are dropped instead. */
     private final CoreBacklog backlog;
+    private int malformed;
     long droppedForCore;
 
     UdpLink(UdpTransport owner, Channel channel, InetSocketAddress remote, MeshAddress remoteAddress, Scheduler clock,
             InboundGate.Ticket ticket, AtomicLong reassemblyBudget) {
+        super(remoteAddress, owner.settings().mtu, clock, owner.id(), ticket);
         this.owner = owner;
         this.channel = channel;
         this.remote = remote;
-        this.remoteAddress = remoteAddress;
-        this.clock = clock;
-        this.ticket = ticket;
         this.reassembly = new Reassembly(owner.settings().mtu, owner.settings().partialFrameTimeout.toNanos(),
                 reassemblyBudget);
-        this.openedNanos = clock.nanoTime();
-        this.lastReadNanos = openedNanos;
-        this.lastWriteNanos = openedNanos;
         this.backlog = new CoreBacklog(clock, channel.eventLoop(), CoreBacklog.HIGH / 2, () -> { });
     }
 
@@ -81,7 +65,7 @@ final class UdpLink implements Link, LinkWatchdog.Watched {
         byte type = content.readByte();
         switch (type) {
             case Datagrams.PING:
-                lastReadNanos = now;
+                keepaliveRead();
                 return;
             case Datagrams.CLOSE:
                 closeWith(new IOException("closed by the neighbour"), false);
@@ -117,19 +101,11 @@ final class UdpLink implements Link, LinkWatchdog.Watched {
             malformed(e.getMessage());
             return;
         }
-        lastReadNanos = now;
         if (frame != null) {
-            firstFrame();
+            frameRead();
             deliver(frame);
-        }
-    }
-
-    private void firstFrame() {
-        if (!framed) {
-            framed = true;
-            if (ticket != null) {
-                ticket.release();
-            }
+        } else {
+            keepaliveRead(); // a fragment: traffic, but not yet a frame
         }
     }
 
@@ -166,42 +142,17 @@ final class UdpLink implements Link, LinkWatchdog.Watched {
     }
 
     @Override
-    public MeshAddress remoteAddress() {
-        return remoteAddress;
-    }
-
-    @Override
-    public LinkMode mode() {
-        return LinkMode.DUPLEX;
-    }
-
-    @Override
-    public int mtu() {
-        return owner.settings().mtu;
-    }
-
-    @Override
-    public void start(FrameReceiver frameReceiver) {
-        delivery.start(frameReceiver);
-    }
-
-    @Override
     public CompletionStage<Void> send(byte[] frame) {
-        int mtu = mtu();
-        if (frame.length == 0 || frame.length > mtu) {
-            return CompletableFuture.failedFuture(new TransportException("frame of " + frame.length
-                    + " bytes: udp carries 1 to " + mtu + " bytes"));
-        }
-        if (delivery.isClosed()) {
-            return CompletableFuture.failedFuture(new TransportException("udp link to " + remoteAddress
-                    + " is closed"));
+        CompletableFuture<Void> refused = refusal(frame);
+        if (refused != null) {
+            return refused;
         }
         int datagramSize = owner.settings().datagramSize;
         int chunk = datagramSize - Datagrams.FRAGMENT_HEADER;
         int count = Datagrams.fragments(frame.length, datagramSize);
         int messageId = nextMessageId.getAndIncrement();
         CompletableFuture<Void> sent = new CompletableFuture<>();
-        lastWriteNanos = clock.nanoTime();
+        written();
         channel.eventLoop().execute(() -> {
             for (int i = 0; i < count; i++) {
                 int from = i * chunk;
@@ -253,25 +204,6 @@ final class UdpLink implements Link, LinkWatchdog.Watched {
         owner.forget(this);
     }
 
-    boolean isClosed() {
-        return delivery.isClosed();
-    }
-
-    @Override
-    public long openedNanos() {
-        return openedNanos;
-    }
-
-    @Override
-    public long lastReadNanos() {
-        return lastReadNanos;
-    }
-
-    @Override
-    public long lastWriteNanos() {
-        return lastWriteNanos;
-    }
-
     /** Never: a lost fragment is normal on UDP, so stale fragments are dropped, not held against the link. */
     @Override
     public long partialSinceNanos() {
@@ -281,7 +213,7 @@ final class UdpLink implements Link, LinkWatchdog.Watched {
     @Override
     public boolean framed() {
         // an outbound link has proved the path is ours; an inbound one must deliver a whole frame first
-        return framed || ticket == null;
+        return super.framed() || ticket == null;
     }
 
     @Override
@@ -292,12 +224,7 @@ final class UdpLink implements Link, LinkWatchdog.Watched {
 
     @Override
     public void keepalive() {
-        lastWriteNanos = clock.nanoTime();
+        written();
         control(Datagrams.PING);
-    }
-
-    @Override
-    public String toString() {
-        return "udp link " + remoteAddress;
     }
 }

@@ -6,18 +6,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -61,16 +55,7 @@ public final class WsTransport extends NettyTransport {
 
     @Override
     protected Channel bind(EventLoopGroup group, InetSocketAddress local) throws Exception {
-        ServerBootstrap server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 128)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        accepted(ch);
-                    }
-                });
-        return server.bind(local).sync().channel();
+        return listenTcp(group, local, true, this::accepted); // the upgrade is read before the link starts
     }
 
     private void accepted(SocketChannel ch) {
@@ -112,41 +97,34 @@ public final class WsTransport extends NettyTransport {
     protected CompletableFuture<Link> open(EventLoopGroup group, InetSocketAddress remote, MeshAddress address) {
         CompletableFuture<Link> result = new CompletableFuture<>();
         URI uri = URI.create("ws://" + hostForUri(remote) + ":" + remote.getPort() + PATH);
-        Bootstrap client = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.firstFrameTimeout.toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        NettyLink link = new NettyLink(ch, address, settings.mtu, scheduler(), id, null);
-                        ChannelPipeline p = ch.pipeline();
-                        p.addLast("activity", link.rawActivity());
-                        p.addLast("flush", new FlushConsolidationHandler(64, true));
-                        p.addLast("http", new HttpClientCodec());
-                        p.addLast("upgrade-response", new HttpObjectAggregator(MAX_UPGRADE_REQUEST));
-                        p.addLast("websocket", new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig
-                                .newBuilder().webSocketUri(uri).maxFramePayloadLength(settings.mtu)
-                                .allowExtensions(false).dropPongFrames(true)
-                                .handshakeTimeoutMillis(settings.firstFrameTimeout.toMillis()).build()));
-                        p.addLast("upgraded", new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-                                if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-                                    result.complete(link);
-                                } else if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-                                    result.completeExceptionally(new TransportException("ws upgrade with " + address
-                                            + " timed out"));
-                                }
-                                super.userEventTriggered(ctx, event);
-                            }
-                        });
-                        addFraming(p, link);
-                        track(link, ch);
-                        ch.closeFuture().addListener(f -> result.completeExceptionally(new TransportException(
-                                "ws connection to " + address + " closed before the upgrade completed")));
+        connectTcp(group, remote, true, ch -> {
+            NettyLink link = new NettyLink(ch, address, settings.mtu, scheduler(), id, null);
+            ChannelPipeline p = ch.pipeline();
+            p.addLast("activity", link.rawActivity());
+            p.addLast("flush", new FlushConsolidationHandler(64, true));
+            p.addLast("http", new HttpClientCodec());
+            p.addLast("upgrade-response", new HttpObjectAggregator(MAX_UPGRADE_REQUEST));
+            p.addLast("websocket", new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig
+                    .newBuilder().webSocketUri(uri).maxFramePayloadLength(settings.mtu)
+                    .allowExtensions(false).dropPongFrames(true)
+                    .handshakeTimeoutMillis(settings.firstFrameTimeout.toMillis()).build()));
+            p.addLast("upgraded", new ChannelInboundHandlerAdapter() {
+                @Override
+                public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+                    if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                        result.complete(link);
+                    } else if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+                        result.completeExceptionally(new TransportException("ws upgrade with " + address
+                                + " timed out"));
                     }
-                });
-        client.connect(remote).addListener(f -> {
+                    super.userEventTriggered(ctx, event);
+                }
+            });
+            addFraming(p, link);
+            track(link, ch);
+            ch.closeFuture().addListener(f -> result.completeExceptionally(new TransportException(
+                    "ws connection to " + address + " closed before the upgrade completed")));
+        }).addListener(f -> {
             if (!f.isSuccess()) {
                 result.completeExceptionally(new TransportException("ws connect to " + address + " failed: "
                         + f.cause().getMessage(), f.cause()));
