@@ -42,6 +42,26 @@ final class NodeProcess implements AutoCloseable {
         reader.start();
     }
 
+    /** Multicast port of this test run's discovery: nodes of other runs on the machine never hear ours. */
+    static final int DISCOVERY_PORT = 40000 + new java.util.Random().nextInt(20000);
+
+    /**
+     * What every test node gets first: internet transports on 127.0.0.1 and free ports, discovery on the loopback
+     * interface only. Tests never listen on, or announce to, anything but loopback. Options given to
+     * {@link #start} come later and override these.
+     */
+    static List<String> loopbackOnly() {
+        List<String> options = new ArrayList<>();
+        for (String medium : List.of("tcp", "udp", "ws", "quic")) {
+            options.add("-Dmesh." + medium + ".host=127.0.0.1");
+            options.add("-Dmesh." + medium + ".port=0");
+        }
+        options.add("-Dmesh.discovery.interfaces=lo");
+        options.add("-Dmesh.discovery.port=" + DISCOVERY_PORT);
+        options.add("-Dmesh.discovery.intervalSeconds=1");
+        return options;
+    }
+
     /** Starts a node in a fresh {@code target/work/<name>} directory. */
     static NodeProcess start(String name, String... jvmOptions) throws IOException {
         deleteTree(Path.of(MeshOptions.required("mesh.itest.work"), name));
@@ -58,6 +78,7 @@ final class NodeProcess implements AutoCloseable {
         Files.createDirectories(dir);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(loopbackOnly());
         command.addAll(List.of(jvmOptions));
         command.add("-jar");
         command.add(MeshOptions.testArtifact("node.jar").getAbsolutePath());
@@ -66,6 +87,30 @@ final class NodeProcess implements AutoCloseable {
         builder.environment().putAll(environment);
         long started = System.nanoTime();
         return new NodeProcess(dir, builder.start(), started);
+    }
+
+    /** Waits until the node printed its identity and its command port runs the mesh commands. */
+    NodeProcess awaitReady(Duration timeout) throws InterruptedException {
+        Await.until("identity banner; output so far:\n" + outputText(), timeout,
+                () -> printed("Sovereign Mesh node did:key:z6Mk"));
+        Await.until("mesh commands on the command port", timeout, () -> {
+            if (!shell.ready()) {
+                return false;
+            }
+            try {
+                return shell.run("mesh:info").startsWith("peer id");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return this;
+    }
+
+    /** @return the peer id this node printed at start ({@code z6Mk...}) */
+    String peerId() {
+        return output().stream().filter(l -> l.startsWith("Sovereign Mesh node did:key:")).findFirst()
+                .orElseThrow(() -> new AssertionError("no identity banner yet")).substring(
+                        "Sovereign Mesh node did:key:".length()).strip();
     }
 
     List<String> output() {

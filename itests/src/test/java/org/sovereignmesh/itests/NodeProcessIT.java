@@ -30,11 +30,12 @@ public class NodeProcessIT {
                     () -> node.printed("Sovereign Mesh node did:key:z6Mk"));
             double startupSeconds = (System.nanoTime() - node.startedNanos) / 1e9;
             System.out.printf("node printed its identity %.2f s after java -jar%n", startupSeconds);
-            Await.until("command port", WAIT, node.shell::ready);
-            Await.until("mesh commands registered", WAIT,
-                    () -> !commandOutput(node, "mesh:transports").contains("Command not found"));
+            node.awaitReady(WAIT);
 
-            assertEquals("no transports", node.shell.run("mesh:transports"));
+            // the internet feature's transports run from the start; no loopback transport yet
+            Await.until("internet transports active", WAIT, () -> commandOutput(node, "mesh:transports")
+                    .matches("(?s).*\\ntcp +ACTIVE .*"));
+            assertFalse(node.shell.run("mesh:transports").contains("loopback"));
             String info = node.shell.run("mesh:info");
             String did = node.output().stream().filter(l -> l.startsWith("Sovereign Mesh node ")).findFirst()
                     .orElseThrow().substring("Sovereign Mesh node ".length());
@@ -59,9 +60,18 @@ public class NodeProcessIT {
             Await.until("configured instance gone", WAIT,
                     () -> !commandOutput(node, "mesh:transports").contains("loopback-2"));
 
+            // an internet transport is configured the same way: ConfigAdmin turns TCP off, and on again
+            Path tcpSettings = deploy.resolve("org.sovereignmesh.transport.tcp.cfg");
+            Files.writeString(tcpSettings, "enabled=false\n");
+            Await.until("tcp disabled by configuration", WAIT, () -> commandOutput(node, "mesh:transports")
+                    .matches("(?s).*\\ntcp +UNAVAILABLE \\(disabled by configuration.*"));
+            Files.delete(tcpSettings);
+            Await.until("tcp listening again", WAIT, () -> commandOutput(node, "mesh:transports")
+                    .matches("(?s).*\\ntcp +ACTIVE +0 +/ip4/127\\.0\\.0\\.1/tcp/\\d+ .*"));
+
             Files.delete(dropped);
             Await.until("loopback gone from mesh:transports", WAIT,
-                    () -> commandOutput(node, "mesh:transports").equals("no transports"));
+                    () -> !commandOutput(node, "mesh:transports").contains("loopback"));
             assertTrue(node.printed("transport loopback removed"));
 
             Path token = node.directory.resolve("data/shell.token");

@@ -1,0 +1,19 @@
+package org.sovereignmesh.transport.ws.internal;
+
+import java.util.List;
+
+import org.sovereignmesh.api.transport.Transport;
+import org.sovereignmesh.transport.netty.internal.TransportContractTest;
+import org.sovereignmesh.transport.netty.internal.TransportSettings;
+
+class WsTransportTest extends TransportContractTest {
+    @Override
+    protected Transport create(String id, TransportSettings settings) {
+        return new WsTransport(id, settings);
+    }
+
+    @Override
+    protected List<String> shape() {
+        return List.of("tcp", "ws");
+    }
+}
