@@ -46,7 +46,7 @@ public interface MeshCrypto {
     ReplayGuard replayGuard(Duration horizon, int capacity);
 
     /**
-     * Bytes a sealed packet adds to its payload: version (1), ephemeral key (32), tag (16), flags (1), sender key
+     * Bytes a sealed packet adds to its payload: version (1), ephemeral key (32), sequence (1), tag (16), sender key
      * (32), creation time (4), signature (64).
      */
     int SEAL_OVERHEAD = 150;

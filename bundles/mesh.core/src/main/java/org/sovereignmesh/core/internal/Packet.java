@@ -18,7 +18,7 @@ import org.sovereignmesh.crypto.MeshCrypto;
  * </pre>
  *
  * The packet id that duplicate detection remembers covers what never changes on the way: for DATA the sealed
- * packet's ephemeral key (unique per packet), for ACK the destination and body.
+ * packet's ephemeral key and sequence (unique per packet), for ACK the destination and body.
  */
 final class Packet {
     static final int VERSION = 1;
@@ -84,7 +84,7 @@ final class Packet {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
         if (type == DATA) {
-            sha.update(body, 1, 32); // the sealed packet's ephemeral key
+            sha.update(body, 1, 33); // the sealed packet's ephemeral key and sequence: unique per packet
         } else {
             sha.update(ByteBuffer.allocate(8).putLong(destination).array());
             sha.update(body);

@@ -14,10 +14,11 @@ import org.sovereignmesh.crypto.ReplayGuard;
 /** {@link MeshCrypto} on BouncyCastle and the JDK. Plain Java; also registered as the OSGi service. */
 @Component(service = MeshCrypto.class)
 public final class MeshCryptoImpl implements MeshCrypto {
+    private final SealedPackets sealed = new SealedPackets();
 
     @Override
     public boolean verify(PeerId signer, byte[] message, byte[] signature) {
-        return Curves.verify(signer.publicKey(), message, signature);
+        return sealed.verify(signer, message, signature);
     }
 
     @Override
@@ -27,12 +28,12 @@ public final class MeshCryptoImpl implements MeshCrypto {
 
     @Override
     public byte[] seal(NodeKeys sender, PeerId recipient, byte[] payload, long createdAtMillis) {
-        return SealedPackets.seal(sender, recipient, payload, createdAtMillis);
+        return sealed.seal(sender, recipient, payload, createdAtMillis);
     }
 
     @Override
-    public OpenedPacket open(NodeKeys recipient, byte[] sealed) throws CryptoException {
-        return SealedPackets.open(recipient, sealed);
+    public OpenedPacket open(NodeKeys recipient, byte[] packet) throws CryptoException {
+        return sealed.open(recipient, packet);
     }
 
     @Override

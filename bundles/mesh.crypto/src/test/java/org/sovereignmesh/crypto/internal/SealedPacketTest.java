@@ -80,6 +80,24 @@ class SealedPacketTest {
     }
 
     @Test
+    void anEphemeralKeyServesAFewHundredPacketsAndEachStaysUnique() throws Exception {
+        java.util.Set<String> ephemeralKeys = new java.util.HashSet<>();
+        java.util.Set<String> packetIds = new java.util.HashSet<>();
+        for (int i = 0; i < 600; i++) {
+            byte[] sealed = crypto.seal(sender, recipient.peerId(), new byte[] {(byte) i}, NOW);
+            ephemeralKeys.add(java.util.HexFormat.of().formatHex(sealed, 1, 33));
+            OpenedPacket opened = crypto.open(recipient, sealed);
+            assertEquals((byte) i, opened.payload()[0]);
+            assertTrue(packetIds.add(java.util.HexFormat.of().formatHex(opened.packetId())), "packet " + i + " unique");
+        }
+        assertEquals(3, ephemeralKeys.size(), "a fresh ephemeral key after every " + SealedPackets.PACKETS_PER_KEY);
+        // another sender to the same recipient never shares the first sender's key
+        LocalNodeKeys other = LocalNodeKeys.generate();
+        byte[] fromOther = crypto.seal(other, recipient.peerId(), new byte[1], NOW);
+        assertTrue(!ephemeralKeys.contains(java.util.HexFormat.of().formatHex(fromOther, 1, 33)));
+    }
+
+    @Test
     void theReplayGuardAcceptsEachPacketOnce() throws Exception {
         ReplayGuard guard = crypto.replayGuard(Duration.ofHours(1), 1000);
         OpenedPacket packet = crypto.open(recipient, crypto.seal(sender, recipient.peerId(), new byte[1], NOW));
