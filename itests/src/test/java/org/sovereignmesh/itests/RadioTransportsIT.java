@@ -112,6 +112,20 @@ public class RadioTransportsIT {
         }
     }
 
+    @Test
+    public void theSneakernetBundleComesAndGoesAndFollowsTheStick() throws Exception {
+        Path mount = workDir("stick-mount");
+        Files.deleteIfExists(mount); // no stick plugged in yet
+        List<String> steps = check()
+                .expect("UNAVAILABLE: no medium mounted", info -> info.state() == TransportState.UNAVAILABLE
+                        && info.stateDetail().contains("no medium mounted")
+                        && info.profile().carrier() && !info.profile().duplex())
+                .configuredBy(configurationAdmin, "org.sovereignmesh.transport.sneakernet",
+                        Map.of("id", "usb", "mountPoint", mount.toString(), "scanSeconds", 1))
+                .run(MeshOptions.testArtifact("mesh.transport.sneakernet.jar"), "usb");
+        assertTrue(steps.toString(), steps.size() >= 6);
+    }
+
     private static Path workDir(String name) throws Exception {
         return Files.createDirectories(Path.of(MeshOptions.required("mesh.itest.work"), "radio-transports", name));
     }

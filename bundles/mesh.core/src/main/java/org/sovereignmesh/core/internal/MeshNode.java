@@ -494,6 +494,9 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
             completeWaiters(session);
             if (link.mode() != LinkMode.RECEIVE_ONLY) {
                 announce(session);
+                if (slot.transport.profile().carrier()) {
+                    pumpAll(); // a carrier takes copies of what is held for lack of a path
+                }
             }
         }
     }
