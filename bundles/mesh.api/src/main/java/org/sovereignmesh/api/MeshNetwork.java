@@ -9,7 +9,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * The mesh as an application sees it: send bytes to a peer, receive bytes through {@link MessageHandler}s.
  *
  * <p>Which medium carries a message (TCP, LoRa, a USB stick...) is the node's business, never the caller's.
- * Registered as an OSGi service by the core bundle. All methods are thread-safe and never block.
+ * Registered as an OSGi service by the core bundle. All methods are thread-safe and never block, except that a
+ * reliable message is stored durably before {@link #submit} returns.
  */
 @ProviderType
 public interface MeshNetwork {
@@ -51,7 +52,21 @@ public interface MeshNetwork {
      * @throws IllegalArgumentException if the channel name is invalid or the payload is larger than
      *         {@link #maxPayloadSize()}
      */
-    CompletionStage<DeliveryReceipt> send(PeerId destination, String channel, byte[] payload, SendOptions options);
+    default CompletionStage<DeliveryReceipt> send(PeerId destination, String channel, byte[] payload,
+            SendOptions options) {
+        return submit(destination, channel, payload, options).receipt();
+    }
+
+    /**
+     * Like {@link #send(PeerId, String, byte[], SendOptions)}, and also says at once which identifier the message
+     * got, so callers can follow it (for example in {@link org.sovereignmesh.api.status.MeshStatus}) before its
+     * receipt arrives. A reliable message is written to the node's store before this method returns: from then on
+     * it survives a crash or restart of this node, which sends it again when it comes back. If it cannot be stored
+     * (the store is full or failing) the receipt has already failed with a {@link DeliveryException} saying so.
+     *
+     * @throws IllegalArgumentException as {@link #send(PeerId, String, byte[], SendOptions)}
+     */
+    Delivery submit(PeerId destination, String channel, byte[] payload, SendOptions options);
 
     /** @return the largest payload {@link #send(PeerId, String, byte[])} accepts, in bytes */
     int maxPayloadSize();

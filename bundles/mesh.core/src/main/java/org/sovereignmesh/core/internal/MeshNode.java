@@ -25,6 +25,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import org.sovereignmesh.api.Delivery;
 import org.sovereignmesh.api.DeliveryException;
 import org.sovereignmesh.api.DeliveryReceipt;
 import org.sovereignmesh.api.DeliveryStatus;
@@ -33,6 +34,10 @@ import org.sovereignmesh.api.MeshNetwork;
 import org.sovereignmesh.api.MessageHandler;
 import org.sovereignmesh.api.PeerId;
 import org.sovereignmesh.api.SendOptions;
+import org.sovereignmesh.api.status.DeliveryInfo;
+import org.sovereignmesh.api.status.MeshStatus;
+import org.sovereignmesh.api.status.QueuedPacket;
+import org.sovereignmesh.api.status.RouteInfo;
 import org.sovereignmesh.api.time.Scheduler;
 import org.sovereignmesh.api.transport.Link;
 import org.sovereignmesh.api.transport.LinkInfo;
@@ -68,7 +73,7 @@ import org.sovereignmesh.crypto.SecureSession;
  * signed by its sender, whatever the path; the receiver verifies the signature and refuses replays. See
  * {@link LinkCodec} for the bytes.
  */
-public final class MeshNode implements MeshNetwork, TransportManager, AutoCloseable {
+public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MeshNode.class.getName());
     private static final long QUERY_TIMEOUT_SECONDS = 10;
     /** Bytes around a packet in a duplex link frame: frame type, session nonce and tag, inner type. */
@@ -94,6 +99,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
     private final Map<Long, Destination> destinations = new HashMap<>();
     private final Map<Long, ReliableMessage> outbox = new HashMap<>();
     private final Map<Long, RouteEntry> routes = new HashMap<>();
+    private final DeliveryLog deliveryLog;
     private final Set<MeshAddress> connecting = new HashSet<>();
     private final ReplayGuard replayGuard;
     private final DuplicateFilter seenPackets;
@@ -121,6 +127,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
         this.deliveredMessages = new DuplicateFilter(settings.replayHorizon.toNanos(), settings.replayCapacity);
         this.floodBudget = new TokenBucket(settings.floodRate, settings.floodBurst, loop.nanoTime());
         this.localAddress = NodeAddress.of(localPeer);
+        this.deliveryLog = new DeliveryLog(settings.deliveryHistory);
     }
 
     Scheduler scheduler() {
@@ -148,7 +155,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
      * cores), then queues it on the loop.
      */
     @Override
-    public CompletionStage<DeliveryReceipt> send(PeerId destination, String channel, byte[] payload, SendOptions options) {
+    public Delivery submit(PeerId destination, String channel, byte[] payload, SendOptions options) {
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(options, "options");
         MeshMessage.requireValidChannel(channel);
@@ -158,10 +165,16 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
         }
         CompletableFuture<DeliveryReceipt> result = new CompletableFuture<>();
         long messageId = ThreadLocalRandom.current().nextLong();
+        long lifetimeMillis = options.lifetime().toMillis();
+        Runnable logAccepted = () -> deliveryLog.accepted(messageId, destination, channel, payload.length,
+                options.acknowledged(), loop.currentTimeMillis(), loop.currentTimeMillis() + lifetimeMillis);
         if (destination.equals(localPeer)) {
             byte[] copy = payload.clone();
-            loop.execute(() -> deliverLocally(channel, copy, messageId, result));
-            return result.minimalCompletionStage();
+            loop.execute(() -> {
+                logAccepted.run();
+                deliverLocally(channel, copy, messageId, result);
+            });
+            return new Delivery(Long.toHexString(messageId), result.minimalCompletionStage());
         }
         byte[] endToEnd = new EndToEnd(options.acknowledged() ? EndToEnd.ACK_REQUESTED : 0, messageId, channel, payload)
                 .encode();
@@ -169,12 +182,18 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
         long deadline = loop.nanoTime() + options.lifetime().toNanos();
         if (options.acknowledged()) {
             ReliableMessage message = new ReliableMessage(messageId, destination, endToEnd, payload.length, deadline, result);
-            loop.execute(() -> startReliable(message, first));
+            loop.execute(() -> {
+                logAccepted.run();
+                startReliable(message, first);
+            });
         } else {
             Outgoing outgoing = new Outgoing(first, destination, payload.length, result, null, messageId, deadline, null);
-            loop.execute(() -> enqueue(outgoing));
+            loop.execute(() -> {
+                logAccepted.run();
+                enqueue(outgoing);
+            });
         }
-        return result.minimalCompletionStage();
+        return new Delivery(Long.toHexString(messageId), result.minimalCompletionStage());
     }
 
     private Packet dataPacket(PeerId destination, byte[] endToEnd) {
@@ -211,6 +230,73 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
 
     public void removeEventListener(TransportEventListener listener) {
         listeners.remove(listener);
+    }
+
+    // ---------------------------------------------------------------- status
+
+    @Override
+    public List<RouteInfo> routes() {
+        return query(() -> {
+            List<RouteInfo> result = new ArrayList<>();
+            for (Neighbour n : neighbours.values()) {
+                if (!n.links.isEmpty()) {
+                    List<String> via = n.links.stream().map(l -> l.slot.id + " " + l.remoteAddress)
+                            .collect(Collectors.toList());
+                    long since = n.links.stream().mapToLong(l -> l.openedAtMillis).min().orElse(loop.currentTimeMillis());
+                    result.add(new RouteInfo(NodeAddress.hex(n.address), n.peer, RouteInfo.Kind.NEIGHBOUR, n.peer, via,
+                            since));
+                }
+            }
+            routes.forEach((address, entry) -> {
+                Neighbour hop = neighbours.get(entry.nextHop);
+                List<String> via = hop == null ? List.of()
+                        : hop.links.stream().map(l -> l.slot.id + " " + l.remoteAddress).collect(Collectors.toList());
+                result.add(new RouteInfo(NodeAddress.hex(address), null, RouteInfo.Kind.LEARNED, entry.nextHop, via,
+                        millisAt(entry.learnedNanos)));
+            });
+            result.sort(Comparator.comparing(RouteInfo::kind).thenComparing(RouteInfo::destination));
+            return result;
+        }, List.of());
+    }
+
+    @Override
+    public List<QueuedPacket> queued() {
+        return query(() -> {
+            List<QueuedPacket> result = new ArrayList<>();
+            for (Destination destination : destinations.values()) {
+                for (Outgoing o : destination.queue) {
+                    QueuedPacket.Kind kind = o.ownMessage() ? QueuedPacket.Kind.MESSAGE
+                            : o.packet.type == Packet.ACK ? QueuedPacket.Kind.ACKNOWLEDGEMENT : QueuedPacket.Kind.CUSTODY;
+                    result.add(new QueuedPacket(NodeAddress.hex(destination.address), o.peer, kind,
+                            kind == QueuedPacket.Kind.MESSAGE ? Long.toHexString(o.messageId) : "",
+                            Packet.HEADER + o.packet.body.length, o.attempts, millisAt(o.queuedNanos),
+                            millisAt(o.deadlineNanos), o.carriedOn.size()));
+                }
+            }
+            result.sort(Comparator.comparingLong(QueuedPacket::queuedMillis));
+            return result;
+        }, List.of());
+    }
+
+    @Override
+    public List<DeliveryInfo> deliveries(int max) {
+        return query(() -> deliveryLog.recent(max), List.of());
+    }
+
+    @Override
+    public Optional<DeliveryInfo> delivery(String messageId) {
+        long id;
+        try {
+            id = Long.parseUnsignedLong(messageId, 16);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a message id (up to 16 hex digits): " + messageId);
+        }
+        return query(() -> deliveryLog.get(id), Optional.empty());
+    }
+
+    /** The node's wall-clock time at scheduler time {@code nanos}. */
+    private long millisAt(long nanos) {
+        return loop.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(nanos - loop.nanoTime());
     }
 
     // ---------------------------------------------------------------- transport management
@@ -257,7 +343,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
             for (Destination d : destinations.values()) {
                 for (Outgoing o : d.queue) {
                     if (o.result != null) {
-                        fail(o.result, "the node stopped before the message could be sent");
+                        failBestEffort(o, "the node stopped before the message could be sent");
                     }
                 }
                 d.queue.clear();
@@ -266,7 +352,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
                 if (m.retryTimer != null) {
                     m.retryTimer.cancel();
                 }
-                fail(m.result, "the node stopped before the message was acknowledged");
+                failReliable(m, "the node stopped before the message was acknowledged");
             }
             outbox.clear();
             destinations.clear();
@@ -709,9 +795,10 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
         if (session.peer != null && !session.peer.equals(message.destination)) {
             learnRoute(NodeAddress.of(message.destination), session.peer);
         }
-        complete(message.result, new DeliveryReceipt(message.destination, DeliveryStatus.DELIVERED,
-                "acknowledged via " + session.slot.id + " " + session.remoteAddress + " after " + message.attempts
-                        + (message.attempts == 1 ? " attempt" : " attempts"),
+        String detail = "acknowledged via " + session.slot.id + " " + session.remoteAddress + " after "
+                + message.attempts + (message.attempts == 1 ? " attempt" : " attempts");
+        deliveryLog.delivered(message.messageId, detail, loop.currentTimeMillis());
+        complete(message.result, new DeliveryReceipt(message.destination, DeliveryStatus.DELIVERED, detail,
                 loop.currentTimeMillis(), Long.toHexString(message.messageId)));
     }
 
@@ -857,13 +944,14 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
 
     private void deliverLocally(String channel, byte[] payload, long messageId, CompletableFuture<DeliveryReceipt> result) {
         dispatch(new MeshMessage(localPeer, channel, payload, loop.currentTimeMillis()));
+        deliveryLog.delivered(messageId, "local", loop.currentTimeMillis());
         complete(result, new DeliveryReceipt(localPeer, DeliveryStatus.DELIVERED, "local", loop.currentTimeMillis(),
                 Long.toHexString(messageId)));
     }
 
     private void startReliable(ReliableMessage message, Packet first) {
         if (closed) {
-            fail(message.result, "the node is stopped");
+            failReliable(message, "the node is stopped");
             return;
         }
         outbox.put(message.messageId, message);
@@ -878,7 +966,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
         long now = loop.nanoTime();
         if (now - message.deadlineNanos >= 0) {
             outbox.remove(message.messageId);
-            fail(message.result, "not acknowledged by " + message.destination + " within its lifetime ("
+            failReliable(message, "not acknowledged by " + message.destination + " within its lifetime ("
                     + message.attempts + (message.attempts == 1 ? " attempt)" : " attempts)"));
             return;
         }
@@ -904,10 +992,11 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
     private void enqueue(Outgoing outgoing) {
         if (closed) {
             if (outgoing.result != null) {
-                fail(outgoing.result, "the node is stopped");
+                failBestEffort(outgoing, "the node is stopped");
             }
             return;
         }
+        outgoing.queuedNanos = loop.nanoTime();
         Destination destination = destination(outgoing.packet.destination);
         if (destination.queue.size() >= settings.maxQueuedMessagesPerPeer) {
             giveUp(outgoing, "too many packets waiting for " + NodeAddress.hex(destination.address) + " ("
@@ -1193,10 +1282,13 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
                     destination.queue.remove(outgoing);
                 }
             }
+            String path = session.slot.id + " " + session.remoteAddress;
             if (outgoing.result != null) {
-                complete(outgoing.result, new DeliveryReceipt(outgoing.peer, DeliveryStatus.SENT,
-                        session.slot.id + " " + session.remoteAddress, loop.currentTimeMillis(),
-                        Long.toHexString(outgoing.messageId)));
+                deliveryLog.sent(outgoing.messageId, path, loop.currentTimeMillis());
+                complete(outgoing.result, new DeliveryReceipt(outgoing.peer, DeliveryStatus.SENT, path,
+                        loop.currentTimeMillis(), Long.toHexString(outgoing.messageId)));
+            } else if (outgoing.owner != null) {
+                deliveryLog.attempted(outgoing.messageId, path, loop.currentTimeMillis());
             }
         } else if (session.inFlight.remove(entry)) {
             entry.framesLeft = -1;
@@ -1217,7 +1309,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
     /** Ends an outgoing packet's life: fails a best-effort send, forgets a relayed packet, lets a retry try again. */
     private void giveUp(Outgoing outgoing, String reason) {
         if (outgoing.result != null) {
-            fail(outgoing.result, reason);
+            failBestEffort(outgoing, reason);
         } else if (outgoing.owner != null) {
             if (outgoing.owner.pending == outgoing) {
                 outgoing.owner.pending = null;
@@ -1298,8 +1390,14 @@ public final class MeshNode implements MeshNetwork, TransportManager, AutoClosea
         delivery.execute(() -> future.completeExceptionally(error));
     }
 
-    private void fail(CompletableFuture<DeliveryReceipt> result, String reason) {
-        completeExceptionally(result, new DeliveryException(reason));
+    private void failBestEffort(Outgoing outgoing, String reason) {
+        deliveryLog.failed(outgoing.messageId, reason, loop.currentTimeMillis());
+        completeExceptionally(outgoing.result, new DeliveryException(reason));
+    }
+
+    private void failReliable(ReliableMessage message, String reason) {
+        deliveryLog.failed(message.messageId, reason, loop.currentTimeMillis());
+        completeExceptionally(message.result, new DeliveryException(reason));
     }
 
     /** Runs a read-only query on the loop and waits for it; answers {@code whenClosed} once the node is closed. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,11 +21,15 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.sovereignmesh.api.DeliveryReceipt;
+import org.sovereignmesh.api.Delivery;
 import org.sovereignmesh.api.MeshNetwork;
 import org.sovereignmesh.api.MessageHandler;
 import org.sovereignmesh.api.PeerId;
 import org.sovereignmesh.api.SendOptions;
+import org.sovereignmesh.api.status.DeliveryInfo;
+import org.sovereignmesh.api.status.MeshStatus;
+import org.sovereignmesh.api.status.QueuedPacket;
+import org.sovereignmesh.api.status.RouteInfo;
 import org.sovereignmesh.api.transport.LinkInfo;
 import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.api.transport.Transport;
@@ -40,10 +45,10 @@ import org.sovereignmesh.time.SystemScheduler;
  * {@link MessageHandler}s and {@link TransportEventListener}s. Bind methods only record and forward; the node does
  * the work on its own thread.
  */
-@Component(service = {MeshNetwork.class, TransportManager.class}, configurationPid = MeshNodeComponent.PID,
+@Component(service = {MeshNetwork.class, TransportManager.class, MeshStatus.class}, configurationPid = MeshNodeComponent.PID,
         immediate = true)
 @Designate(ocd = MeshNodeComponent.Config.class)
-public final class MeshNodeComponent implements MeshNetwork, TransportManager {
+public final class MeshNodeComponent implements MeshNetwork, TransportManager, MeshStatus {
     static final String PID = "org.sovereignmesh.node";
     private static final System.Logger LOG = System.getLogger(MeshNodeComponent.class.getName());
 
@@ -213,9 +218,8 @@ public final class MeshNodeComponent implements MeshNetwork, TransportManager {
     }
 
     @Override
-    public CompletionStage<DeliveryReceipt> send(PeerId destination, String channel, byte[] payload,
-            SendOptions options) {
-        return node().send(destination, channel, payload, options);
+    public Delivery submit(PeerId destination, String channel, byte[] payload, SendOptions options) {
+        return node().submit(destination, channel, payload, options);
     }
 
     @Override
@@ -241,5 +245,25 @@ public final class MeshNodeComponent implements MeshNetwork, TransportManager {
     @Override
     public CompletionStage<LinkInfo> connect(MeshAddress address) {
         return node().connect(address);
+    }
+
+    @Override
+    public List<RouteInfo> routes() {
+        return node().routes();
+    }
+
+    @Override
+    public List<QueuedPacket> queued() {
+        return node().queued();
+    }
+
+    @Override
+    public List<DeliveryInfo> deliveries(int max) {
+        return node().deliveries(max);
+    }
+
+    @Override
+    public Optional<DeliveryInfo> delivery(String messageId) {
+        return node().delivery(messageId);
     }
 }

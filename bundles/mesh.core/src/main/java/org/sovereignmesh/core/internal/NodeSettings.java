@@ -26,6 +26,8 @@ final class NodeSettings {
     Duration retryMaximum = Duration.ofMinutes(5);
     /** Bytes of partial packets one link may hold while their fragments arrive. */
     long maxReassemblyBytesPerLink = 1L << 20;
+    /** Finished messages the delivery history keeps (messages still on their way are always kept). */
+    int deliveryHistory = 1000;
     /** Connect by itself to neighbours that transports discover. */
     boolean autoConnect = true;
     /** Largest application payload, bounded by what one frame carries until fragmentation exists. */

@@ -33,6 +33,8 @@ final class Outgoing {
     /** Carrier links this held packet was already copied to. */
     final Set<Long> carriedOn = new HashSet<>();
     int attempts;
+    /** When it entered the queue, in scheduler nanos. */
+    long queuedNanos;
     /**
      * The link whose transport confirmed the frame left, set on the transport's thread as soon as it says so: a link
      * closing before the loop hears about it must not re-offer a frame that is already on its way.

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,12 +14,15 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.sovereignmesh.api.Delivery;
 import org.sovereignmesh.api.DeliveryReceipt;
 import org.sovereignmesh.api.MeshNetwork;
 import org.sovereignmesh.api.PeerId;
+import org.sovereignmesh.api.SendOptions;
 import org.sovereignmesh.api.transport.LinkInfo;
 import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.api.transport.TransportInfo;
@@ -50,7 +54,7 @@ public final class MeshCommands {
         List<LinkInfo> links = transports.links();
         return "peer id     " + self + "\n"
                 + "did         " + self.toDid() + "\n"
-                + "uptime      " + Duration.between(started, Instant.now()).withNanos(0).toString().substring(2).toLowerCase() + "\n"
+                + "uptime      " + Durations.human(Duration.between(started, Instant.now()).toMillis()) + "\n"
                 + "transports  " + all.size() + " (" + all.stream().map(t -> t.id() + " " + t.state())
                         .collect(Collectors.joining(", ")) + ")\n"
                 + "links       " + links.size() + "\n"
@@ -101,25 +105,56 @@ public final class MeshCommands {
                 + link.transportId();
     }
 
-    @Descriptor("send a text message to a peer; the peer's console prints it")
-    public String send(@Descriptor("the destination peer id (z6Mk... or did:key:z6Mk...)") String peer,
+    @Descriptor("send a text message to a peer; the peer's console prints it (channel text)")
+    public String send(
+            @Descriptor("ask for an end-to-end acknowledgement: stored, retried and held until delivered or expired")
+            @Parameter(names = {"-r", "--reliable"}, presentValue = "true", absentValue = "false") boolean reliable,
+            @Descriptor("how long the message may take to arrive, e.g. 90s, 30m, 12h, 7d (default: 30s, reliable 1d)")
+            @Parameter(names = {"-l", "--lifetime"}, absentValue = "") String lifetime,
+            @Descriptor("the application channel")
+            @Parameter(names = {"-c", "--channel"}, absentValue = TEXT_CHANNEL) String channel,
+            @Descriptor("seconds to wait for the receipt; 0 returns once the node accepted the message")
+            @Parameter(names = {"-w", "--wait"}, absentValue = "30") int waitSeconds,
+            @Descriptor("the destination peer id (z6Mk... or did:key:z6Mk...)") String peer,
             @Descriptor("the text") String... words) throws Exception {
         if (words.length == 0) {
             throw new IllegalArgumentException("nothing to send: give the text after the peer id");
         }
+        if (waitSeconds < 0) {
+            throw new IllegalArgumentException("--wait must be 0 or more seconds, got " + waitSeconds);
+        }
+        SendOptions options = reliable ? SendOptions.reliable() : SendOptions.bestEffort();
+        if (!lifetime.isEmpty()) {
+            options = options.withLifetime(Durations.parse(lifetime));
+        }
         byte[] text = String.join(" ", words).getBytes(StandardCharsets.UTF_8);
-        DeliveryReceipt receipt = await(network.send(PeerId.parse(peer), TEXT_CHANNEL, text).toCompletableFuture());
-        return receipt.toString();
+        Delivery delivery = network.submit(PeerId.parse(peer), channel, text, options);
+        CompletableFuture<DeliveryReceipt> receipt = delivery.receipt().toCompletableFuture();
+        if (receipt.isCompletedExceptionally() || waitSeconds > 0) {
+            try {
+                return "message " + delivery.messageId() + ": " + await(receipt, waitSeconds);
+            } catch (TimeoutException e) {
+                return "message " + delivery.messageId() + " accepted; no receipt within " + waitSeconds
+                        + " s (mesh:deliveries " + delivery.messageId() + " follows it)";
+            }
+        }
+        return "message " + delivery.messageId() + " accepted";
     }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> future) throws Exception {
+    private static <T> T await(CompletableFuture<T> future) throws Exception {
         try {
-            return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            return await(future, WAIT_SECONDS);
+        } catch (TimeoutException e) {
+            throw new Exception("no answer within " + WAIT_SECONDS + " s");
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> future, long seconds) throws Exception {
+        try {
+            return future.get(seconds, TimeUnit.SECONDS);
         } catch (ExecutionException | CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new Exception(cause.getMessage(), cause);
-        } catch (TimeoutException e) {
-            throw new Exception("no answer within " + WAIT_SECONDS + " s");
         }
     }
 }
