@@ -54,6 +54,8 @@ final class LinkSession implements FrameReceiver {
     final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     final List<CompletableFuture<LinkInfo>> establishWaiters = new ArrayList<>();
     long framesSent;
+    /** {@link #framesSent} when the session last moved to fresh keys. */
+    long framesSentAtRekey;
     long framesReceived;
     long bytesSent;
     long bytesReceived;

@@ -22,6 +22,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -87,6 +88,8 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
     private final Scheduler loop;
     private final Executor delivery;
     private final NodeSettings settings;
+    private final NodeJournal journal;
+    private final Executor journalWriter;
     private final List<HandlerRegistration> handlers = new CopyOnWriteArrayList<>();
     private final List<TransportEventListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -104,18 +107,33 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
     private final ReplayGuard replayGuard;
     private final DuplicateFilter seenPackets;
     private final DuplicateFilter deliveredMessages;
+    /** Acknowledged messages whose handlers are still running: retries wait for the first copy's acknowledgement. */
+    private final Set<Long> beingDelivered = new HashSet<>();
+    /** The journal's delivered records, oldest first: {sequence, delivered millis}. */
+    private final java.util.ArrayDeque<long[]> deliveredRecords = new java.util.ArrayDeque<>();
     private final TokenBucket floodBudget;
     private final long localAddress;
     private long custodyBytes;
     private long nextLinkId = 1;
 
-    /**
-     * @param keys     this node's identity and key-agreement keys
-     * @param crypto   the cryptographic operations
-     * @param loop     runs all protocol work; the node owns no thread of its own
-     * @param delivery runs application callbacks and events, one at a time
-     */
+    /** A node whose journal lives in memory: nothing survives the process (tests, simulation). */
     public MeshNode(NodeKeys keys, MeshCrypto crypto, Scheduler loop, Executor delivery, NodeSettings settings) {
+        this(keys, crypto, loop, delivery, settings, new MemoryJournal(), Runnable::run);
+    }
+
+    /**
+     * Creates the node and, on its loop, takes up what {@code journal} kept from an earlier run: unacknowledged
+     * messages are sent again, packets in custody are queued again, delivered messages stay delivered.
+     *
+     * @param keys          this node's identity and key-agreement keys
+     * @param crypto        the cryptographic operations
+     * @param loop          runs all protocol work; the node owns no thread of its own
+     * @param delivery      runs application callbacks and events, one at a time
+     * @param journal       what survives a crash or restart
+     * @param journalWriter runs journal writes in order, off the loop
+     */
+    MeshNode(NodeKeys keys, MeshCrypto crypto, Scheduler loop, Executor delivery, NodeSettings settings,
+            NodeJournal journal, Executor journalWriter) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.crypto = Objects.requireNonNull(crypto, "crypto");
         this.localPeer = keys.peerId();
@@ -124,10 +142,15 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         this.settings = Objects.requireNonNull(settings, "settings");
         this.replayGuard = crypto.replayGuard(settings.replayHorizon, settings.replayCapacity);
         this.seenPackets = new DuplicateFilter(settings.duplicateHorizon.toNanos(), 200_000);
-        this.deliveredMessages = new DuplicateFilter(settings.replayHorizon.toNanos(), settings.replayCapacity);
+        this.deliveredMessages = new DuplicateFilter(settings.deliveredRetention.toNanos(), settings.deliveredCapacity);
         this.floodBudget = new TokenBucket(settings.floodRate, settings.floodBurst, loop.nanoTime());
         this.localAddress = NodeAddress.of(localPeer);
         this.deliveryLog = new DeliveryLog(settings.deliveryHistory);
+        this.journal = Objects.requireNonNull(journal, "journal");
+        this.journalWriter = Objects.requireNonNull(journalWriter, "journalWriter");
+        // read now, before any submit can add to the journal; resumed on the loop
+        Map<NodeJournal.Section, List<NodeJournal.Entry>> kept = readJournal();
+        loop.execute(() -> restore(kept));
     }
 
     Scheduler scheduler() {
@@ -182,6 +205,22 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         long deadline = loop.nanoTime() + options.lifetime().toNanos();
         if (options.acknowledged()) {
             ReliableMessage message = new ReliableMessage(messageId, destination, endToEnd, payload.length, deadline, result);
+            long acceptedMillis = loop.currentTimeMillis();
+            try {
+                message.journalSequence = journal.append(NodeJournal.Section.OUTBOX, new JournalRecords.OutboxRecord(
+                        messageId, acceptedMillis, acceptedMillis + lifetimeMillis, destination, payload.length, endToEnd)
+                        .encode());
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "could not store a reliable message for " + destination + " in "
+                        + journal.location(), e);
+                String reason = "the message could not be stored, so it was not accepted: " + e.getMessage();
+                result.completeExceptionally(new DeliveryException(reason, e));
+                loop.execute(() -> {
+                    logAccepted.run();
+                    deliveryLog.failed(messageId, reason, loop.currentTimeMillis());
+                });
+                return new Delivery(Long.toHexString(messageId), result.minimalCompletionStage());
+            }
             loop.execute(() -> {
                 logAccepted.run();
                 startReliable(message, first);
@@ -352,7 +391,12 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
                 if (m.retryTimer != null) {
                     m.retryTimer.cancel();
                 }
-                failReliable(m, "the node stopped before the message was acknowledged");
+                if (journal.durable()) {
+                    completeExceptionally(m.result, new DeliveryException("the node stopped before the message was "
+                            + "acknowledged; it stays stored and is sent again when the node starts"));
+                } else {
+                    failReliable(m, "the node stopped before the message was acknowledged");
+                }
             }
             outbox.clear();
             destinations.clear();
@@ -766,15 +810,62 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         } else if (!sender.equals(session.peer)) {
             learnRoute(senderAddress, session.peer); // replies can go back the way this came
         }
-        // a retry of a message already delivered: acknowledge again (the first ack may be lost), deliver once
-        boolean firstTime = deliveredMessages.firstTime(senderAddress * 31 + message.messageId, loop.nanoTime());
-        if (firstTime) {
-            dispatch(new MeshMessage(sender, message.channel, message.payload, loop.currentTimeMillis()));
+        long key = senderAddress * 31 + message.messageId;
+        if (beingDelivered.contains(key)) {
+            return; // a retry while the first copy is with the application: its acknowledgement follows
         }
-        if (message.acknowledgementRequested()) {
-            Packet ack = new Packet(Packet.ACK, 0, Packet.DEFAULT_HOPS, senderAddress,
-                    Packet.ackBody(message.messageId, ThreadLocalRandom.current().nextInt()));
-            enqueue(new Outgoing(ack, sender, 0, null, null, 0, loop.nanoTime() + settings.custodyTime.toNanos(), null));
+        if (!deliveredMessages.firstTime(key, loop.nanoTime())) {
+            // a retry of a message already delivered: acknowledge again (the first ack may be lost), deliver once
+            if (message.acknowledgementRequested()) {
+                acknowledge(sender, message.messageId);
+            }
+            return;
+        }
+        MeshMessage delivered = new MeshMessage(sender, message.channel, message.payload, loop.currentTimeMillis());
+        if (!message.acknowledgementRequested()) {
+            dispatch(delivered, null);
+            return;
+        }
+        // acknowledged only once the handlers returned and the delivery is on record: a crash before that means
+        // the sender tries again, so nothing acknowledged is ever lost
+        beingDelivered.add(key);
+        dispatch(delivered, () -> journalWriter.execute(() -> {
+            long sequence = -1;
+            long now = loop.currentTimeMillis();
+            try {
+                sequence = journal.append(NodeJournal.Section.DELIVERED, JournalRecords.delivered(key, now));
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "could not record a delivered message in " + journal.location()
+                        + "; a retry after a restart would deliver it again", e);
+            }
+            long recorded = sequence;
+            loop.execute(() -> {
+                beingDelivered.remove(key);
+                if (recorded >= 0) {
+                    deliveredRecords.addLast(new long[] {recorded, now});
+                    pruneDeliveredRecords();
+                }
+                acknowledge(sender, message.messageId);
+            });
+        }));
+    }
+
+    private void acknowledge(PeerId sender, long messageId) {
+        if (closed) {
+            return;
+        }
+        Packet ack = new Packet(Packet.ACK, 0, Packet.DEFAULT_HOPS, NodeAddress.of(sender),
+                Packet.ackBody(messageId, ThreadLocalRandom.current().nextInt()));
+        enqueue(new Outgoing(ack, sender, 0, null, null, 0, loop.nanoTime() + settings.custodyTime.toNanos(), null));
+    }
+
+    /** Drops delivered records past their retention or beyond capacity, from the journal too. */
+    private void pruneDeliveredRecords() {
+        long oldest = loop.currentTimeMillis() - settings.deliveredRetention.toMillis();
+        while (!deliveredRecords.isEmpty() && (deliveredRecords.size() > settings.deliveredCapacity
+                || deliveredRecords.peekFirst()[1] < oldest)) {
+            long sequence = deliveredRecords.pollFirst()[0];
+            journalWriter.execute(() -> removeQuietly(NodeJournal.Section.DELIVERED, sequence));
         }
     }
 
@@ -783,6 +874,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         if (message == null) {
             return; // late: already acknowledged, or expired
         }
+        forget(message);
         if (message.retryTimer != null) {
             message.retryTimer.cancel();
         }
@@ -816,7 +908,9 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         PeerId cameFrom = session.secured ? session.peer : null;
         Outgoing relayed = new Outgoing(packet.withHopsLeft(packet.hopsLeft - 1), null, 0, null, null, 0,
                 loop.nanoTime() + settings.custodyTime.toNanos(), cameFrom);
-        custodyBytes += packet.body.length;
+        if (isCustody(relayed)) {
+            custodyBytes += packet.body.length;
+        }
         enqueue(relayed);
     }
 
@@ -856,7 +950,10 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         session.state = LinkInfo.State.ESTABLISHED;
         session.peer = peer;
         session.rekeyTimer = loop.scheduleAtFixedRate(() -> {
-            if (!session.closed) {
+            // only keys that were used need replacing; an idle link that rekeyed on every tick would come back
+            // further ahead than the neighbour accepts
+            if (!session.closed && session.framesSent != session.framesSentAtRekey) {
+                session.framesSentAtRekey = session.framesSent;
                 session.session.rekey();
             }
         }, settings.rekeyInterval.toNanos(), settings.rekeyInterval.toNanos(), TimeUnit.NANOSECONDS);
@@ -922,7 +1019,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         for (Iterator<InFlight> it = session.inFlight.descendingIterator(); it.hasNext();) {
             Outgoing unconfirmed = it.next().outgoing;
             if (unconfirmed.leftVia != session) {
-                destination(unconfirmed.packet.destination).queue.addFirst(unconfirmed);
+                requeue(unconfirmed);
             }
         }
         session.inFlight.clear();
@@ -943,7 +1040,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
     // ---------------------------------------------------------------- loop: traffic
 
     private void deliverLocally(String channel, byte[] payload, long messageId, CompletableFuture<DeliveryReceipt> result) {
-        dispatch(new MeshMessage(localPeer, channel, payload, loop.currentTimeMillis()));
+        dispatch(new MeshMessage(localPeer, channel, payload, loop.currentTimeMillis()), null);
         deliveryLog.delivered(messageId, "local", loop.currentTimeMillis());
         complete(result, new DeliveryReceipt(localPeer, DeliveryStatus.DELIVERED, "local", loop.currentTimeMillis(),
                 Long.toHexString(messageId)));
@@ -958,6 +1055,157 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         attempt(message, first);
     }
 
+    // ---------------------------------------------------------------- loop: journal
+
+    /** Removes a reliable message's journal record: it was acknowledged, or its lifetime ended. */
+    private void forget(ReliableMessage message) {
+        long sequence = message.journalSequence;
+        if (sequence >= 0) {
+            message.journalSequence = -1;
+            journalWriter.execute(() -> removeQuietly(NodeJournal.Section.OUTBOX, sequence));
+        }
+    }
+
+    /** Writes relayed packets that wait for lack of a path to the journal, once each. */
+    private void keepInCustody(Destination destination) {
+        for (Outgoing held : destination.queue) {
+            if (held.ownMessage() || held.packet.type != Packet.DATA || held.custodyRecord != null) {
+                continue;
+            }
+            CompletableFuture<Long> record = new CompletableFuture<>();
+            held.custodyRecord = record;
+            byte[] bytes = JournalRecords.custody(held.packet, millisAt(held.deadlineNanos));
+            journalWriter.execute(() -> {
+                try {
+                    record.complete(journal.append(NodeJournal.Section.CUSTODY, bytes));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "could not write a packet in custody to " + journal.location()
+                            + "; it is held in memory only", e);
+                    record.complete(-1L);
+                }
+            });
+        }
+    }
+
+    /** The packet left custody (sent on, expired or dropped): its journal record goes. */
+    private void releaseCustody(Outgoing outgoing) {
+        CompletableFuture<Long> record = outgoing.custodyRecord;
+        if (record != null) {
+            outgoing.custodyRecord = null;
+            // the writer runs in order, so the record is written by the time this removal runs
+            journalWriter.execute(() -> {
+                long sequence = record.getNow(-1L);
+                if (sequence >= 0) {
+                    removeQuietly(NodeJournal.Section.CUSTODY, sequence);
+                }
+            });
+        }
+    }
+
+    private void removeQuietly(NodeJournal.Section section, long sequence) {
+        try {
+            journal.remove(section, sequence);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not remove record " + sequence + " of " + section + " from "
+                    + journal.location() + "; it is handled again after a restart", e);
+        }
+    }
+
+    private Map<NodeJournal.Section, List<NodeJournal.Entry>> readJournal() {
+        Map<NodeJournal.Section, List<NodeJournal.Entry>> kept = new java.util.EnumMap<>(NodeJournal.Section.class);
+        try {
+            for (NodeJournal.Section section : NodeJournal.Section.values()) {
+                kept.put(section, journal.load(section));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "could not read the journal in " + journal.location()
+                    + "; messages kept from an earlier run are not resumed", e);
+            kept.clear();
+        }
+        return kept;
+    }
+
+    /**
+     * Takes up what the journal kept from an earlier run. Damaged records are reported and removed; expired ones
+     * are removed; everything else resumes: messages are sent again, custody packets wait again, deliveries stay
+     * remembered.
+     */
+    private void restore(Map<NodeJournal.Section, List<NodeJournal.Entry>> kept) {
+        List<NodeJournal.Entry> outboxEntries = kept.getOrDefault(NodeJournal.Section.OUTBOX, List.of());
+        List<NodeJournal.Entry> custodyEntries = kept.getOrDefault(NodeJournal.Section.CUSTODY, List.of());
+        List<NodeJournal.Entry> deliveredEntries = kept.getOrDefault(NodeJournal.Section.DELIVERED, List.of());
+        long nowMillis = loop.currentTimeMillis();
+        long nowNanos = loop.nanoTime();
+        for (NodeJournal.Entry entry : deliveredEntries) {
+            try {
+                long[] delivered = JournalRecords.deliveredRecord(entry.record);
+                long age = Math.max(0, nowMillis - delivered[1]);
+                if (age < settings.deliveredRetention.toMillis()) {
+                    deliveredMessages.firstTime(delivered[0], nowNanos - TimeUnit.MILLISECONDS.toNanos(age));
+                    deliveredRecords.addLast(new long[] {entry.sequence, delivered[1]});
+                    continue;
+                }
+            } catch (MalformedFrameException e) {
+                LOG.log(Level.WARNING, "removing a damaged delivered record from {0}: {1}", journal.location(),
+                        e.getMessage());
+            }
+            journalWriter.execute(() -> removeQuietly(NodeJournal.Section.DELIVERED, entry.sequence));
+        }
+        pruneDeliveredRecords();
+        int resumed = 0;
+        for (NodeJournal.Entry entry : outboxEntries) {
+            JournalRecords.OutboxRecord record;
+            EndToEnd content;
+            try {
+                record = JournalRecords.OutboxRecord.decode(entry.record);
+                content = EndToEnd.decode(record.endToEnd);
+            } catch (MalformedFrameException e) {
+                LOG.log(Level.ERROR, "removing a damaged outbox record from {0}: {1}", journal.location(),
+                        e.getMessage());
+                journalWriter.execute(() -> removeQuietly(NodeJournal.Section.OUTBOX, entry.sequence));
+                continue;
+            }
+            deliveryLog.accepted(record.messageId, record.destination, content.channel, record.payloadLength, true,
+                    record.acceptedMillis, record.expiresMillis);
+            ReliableMessage message = new ReliableMessage(record.messageId, record.destination, record.endToEnd,
+                    record.payloadLength, nowNanos + TimeUnit.MILLISECONDS.toNanos(record.expiresMillis - nowMillis),
+                    new CompletableFuture<>());
+            message.journalSequence = entry.sequence;
+            outbox.put(message.messageId, message);
+            attempt(message, null); // sealed afresh; fails it at once if its lifetime ended while the node was down
+            resumed++;
+        }
+        int held = 0;
+        for (NodeJournal.Entry entry : custodyEntries) {
+            Packet packet;
+            long expires;
+            try {
+                expires = JournalRecords.custodyExpiresMillis(entry.record);
+                packet = JournalRecords.custodyPacket(entry.record);
+            } catch (MalformedFrameException e) {
+                LOG.log(Level.WARNING, "removing a damaged custody record from {0}: {1}", journal.location(),
+                        e.getMessage());
+                journalWriter.execute(() -> removeQuietly(NodeJournal.Section.CUSTODY, entry.sequence));
+                continue;
+            }
+            if (expires <= nowMillis || custodyBytes + packet.body.length > settings.maxCustodyBytes) {
+                journalWriter.execute(() -> removeQuietly(NodeJournal.Section.CUSTODY, entry.sequence));
+                continue;
+            }
+            Outgoing relayed = new Outgoing(packet, null, 0, null, null, 0,
+                    nowNanos + TimeUnit.MILLISECONDS.toNanos(expires - nowMillis), null);
+            relayed.custodyRecord = CompletableFuture.completedFuture(entry.sequence);
+            seenPackets.firstTime(packet.id(), nowNanos);
+            custodyBytes += packet.body.length;
+            enqueue(relayed);
+            held++;
+        }
+        if (resumed + held > 0 || !deliveredRecords.isEmpty()) {
+            LOG.log(Level.INFO, "resumed from {0}: {1} unacknowledged messages, {2} packets in custody, {3} deliveries "
+                    + "remembered", journal.location(), resumed, held, deliveredRecords.size());
+        }
+    }
+
     /** Sends one attempt of a reliable message and schedules the next, with exponential backoff and jitter. */
     private void attempt(ReliableMessage message, Packet packet) {
         if (outbox.get(message.messageId) != message) {
@@ -966,6 +1214,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         long now = loop.nanoTime();
         if (now - message.deadlineNanos >= 0) {
             outbox.remove(message.messageId);
+            forget(message);
             failReliable(message, "not acknowledged by " + message.destination + " within its lifetime ("
                     + message.attempts + (message.attempts == 1 ? " attempt)" : " attempts)"));
             return;
@@ -1007,6 +1256,19 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         pump(destination);
     }
 
+    /** Puts a packet a link failed to send back at the head of its queue. */
+    private void requeue(Outgoing outgoing) {
+        if (isCustody(outgoing)) {
+            custodyBytes += outgoing.packet.body.length; // ours to hold again
+        }
+        destination(outgoing.packet.destination).queue.addFirst(outgoing);
+    }
+
+    /** A packet relayed for others: it counts against the custody budget while it waits here. */
+    private static boolean isCustody(Outgoing outgoing) {
+        return !outgoing.ownMessage() && outgoing.packet.type == Packet.DATA;
+    }
+
     private void pumpAll() {
         for (Destination destination : new ArrayList<>(destinations.values())) {
             pump(destination);
@@ -1037,6 +1299,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
             if (route == null || route.links.isEmpty()) {
                 if (route == null) {
                     holdOnCarriers(destination);
+                    keepInCustody(destination);
                 }
                 break; // no path now (hold), or every link on the path is busy (wait for room)
             }
@@ -1045,8 +1308,9 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
                 next.owner.pending = null;
                 next.owner.lastNextHop = route.nextHop;
             }
-            if (next.result == null && next.owner == null && next.packet.type == Packet.DATA) {
+            if (isCustody(next)) {
                 custodyBytes -= next.packet.body.length; // relayed: no longer ours to hold
+                releaseCustody(next);
             }
             for (LinkSession link : route.links) {
                 transmit(link, next);
@@ -1296,7 +1560,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
                 giveUp(outgoing, "sending failed " + outgoing.attempts + " times, last on " + session + ": "
                         + error.getMessage());
             } else {
-                destination(outgoing.packet.destination).queue.addFirst(outgoing);
+                requeue(outgoing);
             }
         }
         Destination destination = destinations.get(outgoing.packet.destination);
@@ -1315,8 +1579,9 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
                 outgoing.owner.pending = null;
             }
         } else {
-            if (outgoing.packet.type == Packet.DATA) {
+            if (isCustody(outgoing)) {
                 custodyBytes -= outgoing.packet.body.length;
+                releaseCustody(outgoing);
             }
             LOG.log(Level.DEBUG, "dropped a relayed packet: {0}", reason);
         }
@@ -1349,22 +1614,36 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         }
     }
 
-    private void dispatch(MeshMessage message) {
-        boolean handled = false;
+    /**
+     * Hands {@code message} to every handler of its channel on the delivery executor; runs {@code whenHandled} (if
+     * any) once all of them returned, or at once when no handler wants the message.
+     */
+    private void dispatch(MeshMessage message, Runnable whenHandled) {
+        List<HandlerRegistration> targets = new ArrayList<>();
         for (HandlerRegistration registration : handlers) {
             if (registration.accepts(message.channel())) {
-                handled = true;
-                delivery.execute(() -> {
-                    try {
-                        registration.handler.messageReceived(message);
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.ERROR, "message handler " + registration.handler + " failed on " + message, e);
-                    }
-                });
+                targets.add(registration);
             }
         }
-        if (!handled) {
+        if (targets.isEmpty()) {
             LOG.log(Level.DEBUG, "no handler for {0}; dropped", message);
+            if (whenHandled != null) {
+                whenHandled.run();
+            }
+            return;
+        }
+        AtomicInteger running = new AtomicInteger(targets.size());
+        for (HandlerRegistration registration : targets) {
+            delivery.execute(() -> {
+                try {
+                    registration.handler.messageReceived(message);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.ERROR, "message handler " + registration.handler + " failed on " + message, e);
+                }
+                if (running.decrementAndGet() == 0 && whenHandled != null) {
+                    whenHandled.run();
+                }
+            });
         }
     }
 

@@ -38,6 +38,12 @@ final class NodeSettings {
     Duration announceInterval = Duration.ofMinutes(10);
     /** End-to-end packets older than this are refused; newer ones are remembered to refuse replays. */
     Duration replayHorizon = Duration.ofDays(7);
+    /**
+     * How long, and for how many messages at most, a node remembers that it delivered an acknowledged message, so a
+     * retry (even after a restart) is acknowledged again instead of delivered twice.
+     */
+    Duration deliveredRetention = Duration.ofDays(30);
+    int deliveredCapacity = 100_000;
     /** How many end-to-end packets the replay guard remembers. */
     int replayCapacity = 50_000;
 }

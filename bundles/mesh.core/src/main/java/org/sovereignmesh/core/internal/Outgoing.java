@@ -33,6 +33,8 @@ final class Outgoing {
     /** Carrier links this held packet was already copied to. */
     final Set<Long> carriedOn = new HashSet<>();
     int attempts;
+    /** The journal record of a relayed packet held in custody: its sequence once written; null when not written. */
+    CompletableFuture<Long> custodyRecord;
     /** When it entered the queue, in scheduler nanos. */
     long queuedNanos;
     /**

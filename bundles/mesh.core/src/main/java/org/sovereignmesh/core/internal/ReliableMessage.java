@@ -18,6 +18,8 @@ final class ReliableMessage {
     final int payloadLength;
     final long deadlineNanos;
     final CompletableFuture<DeliveryReceipt> result;
+    /** Its record in the journal's outbox, removed when acknowledged or expired. */
+    long journalSequence = -1;
     int attempts;
     Cancellable retryTimer;
     /** The attempt still waiting in a queue, so a retry does not pile a second copy behind it. */

@@ -60,6 +60,20 @@ class RoutingTest {
     }
 
     @Test
+    void aLinkIdleForDaysStillCarriesTrafficWithoutReconnecting() throws Exception {
+        TestNodes.Node a = nodes.node();
+        TestNodes.Node b = nodes.node();
+        nodes.link(a, b);
+        nodes.await(a.mesh.send(b.peer(), "chat", new byte[] {1}, SendOptions.reliable()));
+        long linkId = a.mesh.links().get(0).id();
+        nodes.clock.runFor(Duration.ofDays(3)); // hundreds of rekey intervals with nothing to send
+        nodes.await(a.mesh.send(b.peer(), "chat", new byte[] {2}, SendOptions.reliable()));
+        nodes.await(b.mesh.send(a.peer(), "chat", new byte[] {3}, SendOptions.reliable()));
+        assertEquals(linkId, a.mesh.links().get(0).id(), "the same link throughout");
+        assertEquals(1, a.mesh.links().size());
+    }
+
+    @Test
     void bestEffortMessagesAlsoCrossRelays() throws Exception {
         List<TestNodes.Node> chain = chain(3);
         DeliveryReceipt receipt = nodes.await(chain.get(0).mesh.send(chain.get(2).peer(), "x", new byte[] {7}));

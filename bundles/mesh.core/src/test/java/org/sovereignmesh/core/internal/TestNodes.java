@@ -15,6 +15,7 @@ import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.api.transport.Transport;
 import org.sovereignmesh.api.transport.TransportProfile;
 import org.sovereignmesh.crypto.MeshCrypto;
+import org.sovereignmesh.crypto.NodeKeys;
 import org.sovereignmesh.crypto.internal.LocalNodeKeys;
 import org.sovereignmesh.crypto.internal.MeshCryptoImpl;
 import org.sovereignmesh.time.VirtualScheduler;
@@ -37,6 +38,11 @@ final class TestNodes {
 
     Node node(NodeSettings settings) {
         return new Node(new MeshNode(LocalNodeKeys.generate(), CRYPTO, clock, clock, settings));
+    }
+
+    /** A node with a given identity and journal: a node that comes back after a crash is made this way. */
+    Node node(NodeKeys keys, NodeJournal journal) {
+        return new Node(new MeshNode(keys, CRYPTO, clock, clock, new NodeSettings(), journal, Runnable::run));
     }
 
     /** An endpoint on the medium named like {@code id}: transports with different ids never reach each other. */
