@@ -160,7 +160,7 @@ public final class DhtCodec {
         int position = out.position();
         out.put((byte) 0);
         for (int i = 0; i < addresses.size() && written < count; i++) {
-            byte[] text = addresses.get(i).toString().getBytes(StandardCharsets.UTF_8);
+            byte[] text = addresses.get(i).withoutPeer().toString().getBytes(StandardCharsets.UTF_8);
             if (text.length <= 255) {
                 out.put((byte) text.length).put(text);
                 written++;
@@ -173,7 +173,7 @@ public final class DhtCodec {
         int size = 1;
         int written = 0;
         for (int i = 0; i < addresses.size() && written < MAX_ADDRESSES; i++) {
-            int length = addresses.get(i).toString().getBytes(StandardCharsets.UTF_8).length;
+            int length = addresses.get(i).withoutPeer().toString().getBytes(StandardCharsets.UTF_8).length;
             if (length <= 255) {
                 size += 1 + length;
                 written++;
@@ -270,15 +270,17 @@ public final class DhtCodec {
         List<MeshAddress> list = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String text = in.shortText("address");
+            MeshAddress address;
             try {
-                MeshAddress address = MeshAddress.parse(text);
-                if (address.has(MeshAddress.PEER_PROTOCOL)) {
-                    address = address.withoutPeer();
-                }
-                list.add(address);
+                address = MeshAddress.parse(text);
             } catch (IllegalArgumentException e) {
                 throw new MalformedMessageException("invalid address: " + e.getMessage());
             }
+            // one spelling per address: canonical text, and no /p2p/ part (the contact's key says who it is)
+            if (!address.toString().equals(text) || address.has(MeshAddress.PEER_PROTOCOL)) {
+                throw new MalformedMessageException("address not in canonical form without /p2p/: " + text);
+            }
+            list.add(address);
         }
         return list;
     }

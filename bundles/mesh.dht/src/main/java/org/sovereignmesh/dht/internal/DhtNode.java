@@ -821,9 +821,16 @@ public final class DhtNode {
         return table.find(NodeId.ofPeer(peer));
     }
 
-    /** Adds a neighbour the mesh reports as linked (it is reachable now). */
-    public void neighbourLinked(Contact contact) {
-        noteAlive(contact);
+    /**
+     * Pings {@code contact}; if it answers it joins the routing table (a neighbour the mesh just linked may or may
+     * not run the DHT).
+     */
+    public void ping(Contact contact, Consumer<Boolean> done) {
+        if (contact.id().equals(self.id())) {
+            done.accept(true);
+            return;
+        }
+        request(contact, rpc -> new Ping(rpc, senderInfo.get()), answer -> done.accept(true), () -> done.accept(false));
     }
 
     public RoutingTableSummary summary() {
