@@ -570,6 +570,7 @@ public final class DhtNode {
             final Contact contact;
             final int depth;
             byte state;
+            byte tries;
 
             Candidate(Contact contact, int depth) {
                 this.contact = contact;
@@ -708,10 +709,11 @@ public final class DhtNode {
             advance();
         }
 
+        /** A lost request is asked once more (lossy media); a second failure rules the candidate out. */
         private void failed(Candidate c) {
             inFlight--;
             failures++;
-            c.state = FAILED;
+            c.state = ++c.tries < 2 ? NEW : FAILED;
             advance();
         }
 
