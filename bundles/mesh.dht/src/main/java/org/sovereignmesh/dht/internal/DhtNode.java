@@ -456,6 +456,11 @@ public final class DhtNode {
         storeOnClosest(record, remote -> done.accept(remote + 1));
     }
 
+    /** Runs {@code then} (on the loop) once everything this node handed to its persistence so far is durable. */
+    public void afterPersisted(Runnable then) {
+        persistence.afterWrites(() -> scheduler.execute(then));
+    }
+
     /** Looks the key up and sends the record to the k closest nodes found; reports how many accepted it. */
     private void storeOnClosest(SignedRecord record, Consumer<Integer> accepted) {
         lookup(record.keyId(), LookupKind.NODES, null, result -> {

@@ -19,6 +19,11 @@ public interface DhtPersistence {
     /** The routing table's contacts, most recently seen last. */
     void saveContacts(List<Contact> contacts, long nowMillis);
 
+    /** Runs {@code then} (on any thread) once every write handed over so far is durable. */
+    default void afterWrites(Runnable then) {
+        then.run();
+    }
+
     /** Keeps nothing: the simulator and tests. */
     DhtPersistence NONE = new DhtPersistence() {
         @Override

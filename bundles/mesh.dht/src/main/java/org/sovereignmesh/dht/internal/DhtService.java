@@ -88,7 +88,9 @@ public final class DhtService implements Dht {
         }
         byte[] k = key.clone();
         byte[] v = value.clone();
-        return this.<Integer>onLoop(f -> node.put(k, v, ttl, f::complete)).minimalCompletionStage();
+        // acknowledged once stored remotely and committed to this node's store
+        return this.<Integer>onLoop(f -> node.put(k, v, ttl, n -> node.afterPersisted(() -> f.complete(n))))
+                .minimalCompletionStage();
     }
 
     @Override

@@ -102,6 +102,11 @@ public final class StorePersistence implements DhtPersistence, AutoCloseable {
         run("save the routing table", () -> store.peerCache().putAll(entries));
     }
 
+    @Override
+    public void afterWrites(Runnable then) {
+        run("confirm writes", then);
+    }
+
     private void run(String what, Runnable work) {
         try {
             writer.execute(() -> {
