@@ -110,7 +110,7 @@ public final class DhtComponent implements Dht, MessageHandler, TransportEventLi
         };
         DhtNode[] created = new DhtNode[1];
         network = new MeshDhtNetwork(mesh, transports, peer -> loop.execute(() -> created[0].unreachable(peer)),
-                peer -> loop.execute(() -> created[0].ping(Contact.of(peer, List.of()), answered -> { })));
+                peer -> loop.execute(() -> neighbourLinked(peer)));
         node = new DhtNode(keys.peerId(), signatures, loop, network, persistence, settings.validate(),
                 DhtCodec.ContactFactory.DEFAULT, new SecureRandom());
         created[0] = node;
@@ -140,6 +140,19 @@ public final class DhtComponent implements Dht, MessageHandler, TransportEventLi
         LOG.log(Level.INFO, "DHT node " + node.id().toHex().substring(0, 16) + "… started with " + cached.size()
                 + " cached contacts, " + records.size() + " stored records, " + seeds.size() + " seeds"
                 + (region.isEmpty() ? "" : ", region " + region));
+    }
+
+    /**
+     * A link to {@code peer} came up: if it answers a ping it runs the DHT and joins the routing table; if it is
+     * the first contact this node has, the node joins the DHT through it at once. Runs on the loop.
+     */
+    private void neighbourLinked(PeerId peer) {
+        boolean alone = node.tableSize() == 0;
+        node.ping(Contact.of(peer, List.of()), answered -> {
+            if (answered && alone) {
+                join(Set.of());
+            }
+        });
     }
 
     /** Joins through everything known: cached contacts, linked neighbours and seeds. Runs on the loop. */

@@ -75,6 +75,10 @@ public final class Simulator {
     }
 
     public static void main(String[] args) {
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.print(Scenario.USAGE);
+            return;
+        }
         Scenario scenario;
         try {
             scenario = Scenario.parse(args);
