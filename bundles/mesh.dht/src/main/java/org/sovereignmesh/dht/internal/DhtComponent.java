@@ -160,8 +160,9 @@ public final class DhtComponent implements Dht, MessageHandler, TransportEventLi
         List<Contact> via = new ArrayList<>(seeds);
         neighbours.forEach(p -> via.add(Contact.of(p, List.of())));
         node.bootstrap(via, size -> {
-            LOG.log(Level.INFO, "DHT joined: " + size + " contacts in the routing table");
-            service.publishPeerRecord(true);
+            // alone, a node retries every rejoinSeconds: only say so once there is something to say
+            LOG.log(size > 0 ? Level.INFO : Level.DEBUG, "DHT joined: " + size + " contacts in the routing table");
+            service.publishPeerRecord(false);
         });
     }
 

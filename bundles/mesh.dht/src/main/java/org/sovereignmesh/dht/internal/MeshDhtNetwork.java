@@ -130,7 +130,8 @@ public final class MeshDhtNetwork implements DhtNetwork {
         }
         opening.whenComplete((link, error) -> {
             if (error == null) {
-                links.computeIfAbsent(peer, p -> new AtomicInteger(1));
+                // counted as linked from now on; the link's own events keep the count (0 until it is reported)
+                links.computeIfAbsent(peer, p -> new AtomicInteger());
                 flush(peer, true);
             } else {
                 LOG.log(Level.DEBUG, "DHT contact {0} not reachable at {1}: {2}", peer.shortName(),

@@ -258,9 +258,10 @@ final class RoutingTable {
         return index < buckets.length ? buckets[index] : null;
     }
 
+    /** A lookup for {@code target} just ran: its bucket counts as refreshed. */
     void refreshed(NodeId target, int now) {
         int index = self.sharedPrefixBits(target);
-        Bucket b = bucket(Math.min(index, NodeId.BITS - 1), index < NodeId.BITS && index < buckets.length, now);
+        Bucket b = index < buckets.length ? buckets[index] : null;
         if (b != null) {
             b.lastRefreshed = now;
         }

@@ -1,7 +1,5 @@
 package org.sovereignmesh.dht.internal;
 
-import java.util.List;
-
 import org.sovereignmesh.crypto.internal.LocalNodeKeys;
 import org.sovereignmesh.time.VirtualScheduler;
 
@@ -38,8 +36,8 @@ class DhtCodecFuzzTest {
         node.receive(LocalNodeKeys.fromSeed(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
             19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32}).peerId(), input);
         clock.runFor(java.time.Duration.ofSeconds(30));
-        if (node.tableSize() > 1 || !List.of().isEmpty()) {
-            throw new AssertionError("one message added more than its sender");
+        if (node.tableSize() > 1) {
+            throw new AssertionError("one message added more than its sender to the routing table");
         }
     }
 }
