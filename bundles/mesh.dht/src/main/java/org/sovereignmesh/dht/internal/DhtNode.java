@@ -560,7 +560,7 @@ public final class DhtNode {
         final Consumer<LookupResult> done;
         final long startNanos = scheduler.nanoTime();
         final List<Candidate> candidates = new ArrayList<>();
-        final Set<NodeId> known = new HashSet<>();
+        final Set<NodeId> known = new HashSet<>(256);
         final Map<PeerId, SignedRecord> found = new TreeMap<>();
         int inFlight;
         int rpcs;

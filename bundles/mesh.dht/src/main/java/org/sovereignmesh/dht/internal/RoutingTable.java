@@ -38,7 +38,8 @@ final class RoutingTable {
 
         int indexOf(NodeId id) {
             for (int i = 0; i < size; i++) {
-                if (contacts[i].id().equals(id)) {
+                NodeId known = contacts[i].id();
+                if (known == id || known.equals(id)) {
                     return i;
                 }
             }
@@ -200,19 +201,30 @@ final class RoutingTable {
         return at < 0 ? null : b.contacts[at];
     }
 
-    /** @return up to {@code count} known contacts closest to {@code target}, closest first */
+    /**
+     * @return up to {@code count} known contacts closest to {@code target}, closest first. Bucket {@code d} (the
+     *         target's, d = bits the target shares with us) holds contacts strictly closer to the target than any
+     *         other bucket; the buckets beyond it come next, then the buckets before it, nearest first. So most
+     *         calls sort one bucket, not the table.
+     */
     List<Contact> closest(NodeId target, int count) {
+        int d = self.sharedPrefixBits(target);
+        java.util.Comparator<Contact> byDistance = (a, b) -> target.compareDistance(a.id(), b.id());
         List<Contact> found = new ArrayList<>(count + k);
-        int start = Math.min(self.sharedPrefixBits(target), buckets.length - 1);
-        // the target's own bucket holds the closest; then nearer buckets (all closer to us, so to the target) and
-        // then farther ones, until enough
-        for (int i = start; i >= 0 && found.size() < count * 2; i--) {
-            addAll(found, buckets[i]);
+        if (d < buckets.length) {
+            addAll(found, buckets[d]);
         }
-        for (int i = start + 1; i < buckets.length; i++) {
-            addAll(found, buckets[i]);
+        if (found.size() < count) {
+            for (int j = d + 1; j < buckets.length; j++) {
+                addAll(found, buckets[j]);
+            }
         }
-        found.sort((a, b) -> target.compareDistance(a.id(), b.id()));
+        found.sort(byDistance);
+        for (int i = Math.min(d, buckets.length) - 1; i >= 0 && found.size() < count; i--) {
+            int from = found.size();
+            addAll(found, buckets[i]);
+            found.subList(from, found.size()).sort(byDistance);
+        }
         return found.size() > count ? new ArrayList<>(found.subList(0, count)) : found;
     }
 
