@@ -806,7 +806,7 @@ public final class DhtNode {
     }
 
     private void saveContacts() {
-        if (closed) {
+        if (closed || persistence == DhtPersistence.NONE) {
             return;
         }
         persistence.saveContacts(table.all(), scheduler.currentTimeMillis());
