@@ -797,10 +797,8 @@ public final class DhtNode {
             if (b == null || b.lastRefreshed <= horizon) {
                 NodeId target = self.id().randomWithSharedPrefix(i, random);
                 lookup(target, LookupKind.NODES, null, r -> { });
-                RoutingTable.Bucket touched = table.bucketAt(i);
-                if (touched != null) {
-                    touched.lastRefreshed = now;
-                }
+                // an empty bucket is refreshed hourly too, not at every check
+                table.markRefreshed(i, now);
             }
         }
     }

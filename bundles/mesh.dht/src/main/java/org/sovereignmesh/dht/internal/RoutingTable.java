@@ -270,6 +270,11 @@ final class RoutingTable {
         return index < buckets.length ? buckets[index] : null;
     }
 
+    /** Bucket {@code index} was just refreshed (created empty if it never held anyone, to remember when). */
+    void markRefreshed(int index, int now) {
+        bucket(index, true, now).lastRefreshed = now;
+    }
+
     /** A lookup for {@code target} just ran: its bucket counts as refreshed. */
     void refreshed(NodeId target, int now) {
         int index = self.sharedPrefixBits(target);

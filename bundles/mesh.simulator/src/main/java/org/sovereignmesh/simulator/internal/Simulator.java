@@ -104,10 +104,11 @@ public final class Simulator {
                 + " %,d bytes per node (after GC, everything included)%n", s.nodes, (built - wallStart) / 1e9,
                 clock.nanoTime() / 1e9, meanTableSize(), (used - baseline) >> 20, bytesPerNode);
 
-        results.add(measureFindPeer("find peer", s.lookups, () -> randomOnline(-1)));
-        results.add(measureRecords("put/get record", s.records));
+        // each phase's figures as soon as it ends, so a long run that is stopped still reports what it measured
+        report(measureFindPeer("find peer", s.lookups, () -> randomOnline(-1)));
+        report(measureRecords("put/get record", s.records));
         if (s.churn > 0) {
-            results.add(churnPhase());
+            report(churnPhase());
         }
         out.println();
         out.println(Stats.header());
@@ -116,6 +117,12 @@ public final class Simulator {
                 + " %,d bytes of heap per node%n", messages, lost, bytes, clock.nanoTime() / 1e9, clock.tasksRun(),
                 (System.nanoTime() - wallStart) / 1e9, bytesPerNode);
         return results;
+    }
+
+    private void report(Stats stats) {
+        results.add(stats);
+        out.println("  " + Stats.header());
+        out.println("  " + stats.row());
     }
 
     public long bytesPerNode() {
