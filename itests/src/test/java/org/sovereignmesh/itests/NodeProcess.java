@@ -178,6 +178,12 @@ final class NodeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Sends SIGKILL (no shutdown hook runs) and waits for the process to end. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() {
         if (process.isAlive()) {
