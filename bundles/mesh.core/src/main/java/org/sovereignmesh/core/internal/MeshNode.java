@@ -829,7 +829,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         // acknowledged only once the handlers returned and the delivery is on record: a crash before that means
         // the sender tries again, so nothing acknowledged is ever lost
         beingDelivered.add(key);
-        dispatch(delivered, () -> journalWriter.execute(() -> {
+        dispatch(delivered, () -> writeLater(() -> {
             long sequence = -1;
             long now = loop.currentTimeMillis();
             try {
@@ -865,7 +865,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         while (!deliveredRecords.isEmpty() && (deliveredRecords.size() > settings.deliveredCapacity
                 || deliveredRecords.peekFirst()[1] < oldest)) {
             long sequence = deliveredRecords.pollFirst()[0];
-            journalWriter.execute(() -> removeQuietly(NodeJournal.Section.DELIVERED, sequence));
+            writeLater(() -> removeQuietly(NodeJournal.Section.DELIVERED, sequence));
         }
     }
 
@@ -1062,7 +1062,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         long sequence = message.journalSequence;
         if (sequence >= 0) {
             message.journalSequence = -1;
-            journalWriter.execute(() -> removeQuietly(NodeJournal.Section.OUTBOX, sequence));
+            writeLater(() -> removeQuietly(NodeJournal.Section.OUTBOX, sequence));
         }
     }
 
@@ -1075,7 +1075,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
             CompletableFuture<Long> record = new CompletableFuture<>();
             held.custodyRecord = record;
             byte[] bytes = JournalRecords.custody(held.packet, millisAt(held.deadlineNanos));
-            journalWriter.execute(() -> {
+            writeLater(() -> {
                 try {
                     record.complete(journal.append(NodeJournal.Section.CUSTODY, bytes));
                 } catch (RuntimeException e) {
@@ -1093,12 +1093,21 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         if (record != null) {
             outgoing.custodyRecord = null;
             // the writer runs in order, so the record is written by the time this removal runs
-            journalWriter.execute(() -> {
+            writeLater(() -> {
                 long sequence = record.getNow(-1L);
                 if (sequence >= 0) {
                     removeQuietly(NodeJournal.Section.CUSTODY, sequence);
                 }
             });
+        }
+    }
+
+    /** Queues journal work on the writer; once the node is stopping, the work is left for the next start. */
+    private void writeLater(Runnable work) {
+        try {
+            journalWriter.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "journal writer stopped; the work is redone after a restart");
         }
     }
 
@@ -1149,7 +1158,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
                 LOG.log(Level.WARNING, "removing a damaged delivered record from {0}: {1}", journal.location(),
                         e.getMessage());
             }
-            journalWriter.execute(() -> removeQuietly(NodeJournal.Section.DELIVERED, entry.sequence));
+            writeLater(() -> removeQuietly(NodeJournal.Section.DELIVERED, entry.sequence));
         }
         pruneDeliveredRecords();
         int resumed = 0;
@@ -1162,7 +1171,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
             } catch (MalformedFrameException e) {
                 LOG.log(Level.ERROR, "removing a damaged outbox record from {0}: {1}", journal.location(),
                         e.getMessage());
-                journalWriter.execute(() -> removeQuietly(NodeJournal.Section.OUTBOX, entry.sequence));
+                writeLater(() -> removeQuietly(NodeJournal.Section.OUTBOX, entry.sequence));
                 continue;
             }
             deliveryLog.accepted(record.messageId, record.destination, content.channel, record.payloadLength, true,
@@ -1185,11 +1194,11 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
             } catch (MalformedFrameException e) {
                 LOG.log(Level.WARNING, "removing a damaged custody record from {0}: {1}", journal.location(),
                         e.getMessage());
-                journalWriter.execute(() -> removeQuietly(NodeJournal.Section.CUSTODY, entry.sequence));
+                writeLater(() -> removeQuietly(NodeJournal.Section.CUSTODY, entry.sequence));
                 continue;
             }
             if (expires <= nowMillis || custodyBytes + packet.body.length > settings.maxCustodyBytes) {
-                journalWriter.execute(() -> removeQuietly(NodeJournal.Section.CUSTODY, entry.sequence));
+                writeLater(() -> removeQuietly(NodeJournal.Section.CUSTODY, entry.sequence));
                 continue;
             }
             Outgoing relayed = new Outgoing(packet, null, 0, null, null, 0,

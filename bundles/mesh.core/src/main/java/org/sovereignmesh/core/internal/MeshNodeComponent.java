@@ -9,6 +9,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
@@ -38,6 +41,7 @@ import org.sovereignmesh.api.transport.TransportInfo;
 import org.sovereignmesh.api.transport.TransportManager;
 import org.sovereignmesh.crypto.MeshCrypto;
 import org.sovereignmesh.crypto.NodeKeys;
+import org.sovereignmesh.store.MeshStore;
 import org.sovereignmesh.time.SystemScheduler;
 
 /**
@@ -76,11 +80,14 @@ public final class MeshNodeComponent implements MeshNetwork, TransportManager, M
     private volatile MeshNode node;
     private SystemScheduler loop;
     private SystemScheduler delivery;
+    private ExecutorService journalWriter;
 
     @Reference
     private NodeKeys keys;
     @Reference
     private MeshCrypto crypto;
+    @Reference
+    private MeshStore store;
 
     @Activate
     void activate(Config config) {
@@ -92,7 +99,12 @@ public final class MeshNodeComponent implements MeshNetwork, TransportManager, M
         settings.replayHorizon = Duration.ofHours(Math.max(1, config.replayHorizonHours()));
         loop = new SystemScheduler("mesh-node");
         delivery = new SystemScheduler("mesh-delivery");
-        MeshNode created = new MeshNode(keys, crypto, loop, delivery, settings);
+        journalWriter = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "mesh-journal");
+            thread.setDaemon(true);
+            return thread;
+        });
+        MeshNode created = new MeshNode(keys, crypto, loop, delivery, settings, new StoreJournal(store), journalWriter);
         synchronized (this) {
             node = created;
             handlers.forEach((handler, channels) -> created.addMessageHandler(channels, handler));
@@ -111,6 +123,16 @@ public final class MeshNodeComponent implements MeshNetwork, TransportManager, M
         }
         if (stopping != null) {
             stopping.close();
+        }
+        // let acknowledgements and deliveries already decided reach the store
+        journalWriter.shutdown();
+        try {
+            if (!journalWriter.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "journal writes still pending after 10 s; they are redone after the restart");
+                journalWriter.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         loop.close();
         delivery.close();
