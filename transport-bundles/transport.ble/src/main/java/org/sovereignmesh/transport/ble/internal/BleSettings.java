@@ -14,15 +14,15 @@ import org.sovereignmesh.api.transport.TransportProfile;
  * @param setupTimeout  a connection must be up and its link welcomed within this time
  * @param retryInterval wait before trying an absent or failed adapter again
  */
-record BleSettings(int maxFrame, int attMtu, long bitrate, Duration latency, Duration setupTimeout,
+public record BleSettings(int maxFrame, int attMtu, long bitrate, Duration latency, Duration setupTimeout,
         Duration retryInterval, int queueLimit) {
     /** The mesh GATT service: a random (version 4) UUID, fixed for the protocol. */
-    static final String SERVICE_UUID = "5e1f0001-8b6d-4c3a-9f4e-6d6573680001";
+    public static final String SERVICE_UUID = "5e1f0001-8b6d-4c3a-9f4e-6d6573680001";
     /** Its characteristic for frames: write without response (central to peripheral), notify (the other way). */
-    static final String CHARACTERISTIC_UUID = "5e1f0002-8b6d-4c3a-9f4e-6d6573680001";
+    public static final String CHARACTERISTIC_UUID = "5e1f0002-8b6d-4c3a-9f4e-6d6573680001";
     static final int MAX_FRAME_LIMIT = 65_535;
 
-    BleSettings {
+    public BleSettings {
         if (maxFrame < TransportProfile.MIN_MTU || maxFrame > MAX_FRAME_LIMIT) {
             throw new IllegalArgumentException("BLE frame size must be " + TransportProfile.MIN_MTU + " to "
                     + MAX_FRAME_LIMIT + " bytes, got " + maxFrame);

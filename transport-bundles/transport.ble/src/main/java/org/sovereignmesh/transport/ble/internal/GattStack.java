@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionStage;
  * the simulated medium. Every event reaches the transport through the scheduler given to the stack's factory, never
  * from inside a call the transport made.
  */
-interface GattStack {
+public interface GattStack {
 
     /** Brings the adapter up: registers the GATT service, advertises it and scans for others. */
     void open(Events events);
