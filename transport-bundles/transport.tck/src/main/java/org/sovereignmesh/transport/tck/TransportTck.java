@@ -584,15 +584,16 @@ public abstract class TransportTck {
 
     private long measureOneWayNanos(Pair p, byte[] payload) throws Exception {
         int tries = lossy(p.a.owner) ? 5 : 1;
+        boolean wall = fixture.realTime();
         for (int i = 0; i < tries; i++) {
             int before = p.b.receiver.frameCount();
-            long sentAt = clock.nanoTime();
+            long sentAt = wall ? System.nanoTime() : clock.nanoTime();
             awaitSent(p.a.send(payload), "send");
             if (await(() -> contains(p.b, payload), WAIT)) {
                 List<byte[]> frames = p.b.receiver.frames();
                 for (int k = before; k < frames.size(); k++) {
                     if (Arrays.equals(frames.get(k), payload)) {
-                        return p.b.receiver.arrivalNanos(k) - sentAt;
+                        return (wall ? p.b.receiver.arrivalWallNanos(k) : p.b.receiver.arrivalNanos(k)) - sentAt;
                     }
                 }
             }
@@ -686,6 +687,9 @@ public abstract class TransportTck {
      * has nothing to do, waits briefly in real time for work handed over by other threads (real I/O).
      */
     protected final boolean await(BooleanSupplier condition, Duration timeout) {
+        if (fixture.realTime()) {
+            return stepInRealTime(condition, timeout);
+        }
         long deadline = clock.nanoTime() + timeout.toNanos();
         long patience = System.nanoTime() + 300_000_000L;
         while (!condition.getAsBoolean()) {
@@ -716,7 +720,46 @@ public abstract class TransportTck {
 
     /** Lets {@code duration} of virtual time pass, running everything that falls due. */
     protected final void runFor(Duration duration) {
-        clock.runFor(duration);
+        if (fixture.realTime()) {
+            stepInRealTime(() -> false, duration);
+        } else {
+            clock.runFor(duration);
+        }
+    }
+
+    /** Virtual time per step for real-time fixtures. */
+    static final Duration REAL_TIME_STEP = Duration.ofSeconds(5);
+    /** Wall time real I/O gets before each step. */
+    static final long REAL_TIME_PATIENCE_NANOS = 10_000_000L;
+
+    /**
+     * For {@link TransportFixture#realTime()} media: runs what is due now, gives real I/O up to 10 ms of wall time to
+     * make {@code condition} true, then advances the clock by one step (5 virtual seconds), until the condition
+     * holds or {@code timeout} of virtual time has passed.
+     */
+    private boolean stepInRealTime(BooleanSupplier condition, Duration timeout) {
+        long deadline = clock.nanoTime() + timeout.toNanos();
+        while (true) {
+            clock.runFor(Duration.ZERO);
+            long patience = System.nanoTime() + REAL_TIME_PATIENCE_NANOS;
+            while (!condition.getAsBoolean() && System.nanoTime() < patience) {
+                clock.runFor(Duration.ZERO);
+                try {
+                    Thread.sleep(0, 200_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            long left = deadline - clock.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            clock.runFor(Duration.ofNanos(Math.min(left, REAL_TIME_STEP.toNanos())));
+        }
     }
 
     /** @return random bytes, different for every call */

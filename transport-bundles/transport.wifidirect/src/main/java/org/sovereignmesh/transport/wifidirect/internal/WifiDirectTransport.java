@@ -175,8 +175,10 @@ public final class WifiDirectTransport implements Transport {
         }
         ownDevice = device;
         publishAddresses();
-        context.stateChanged(TransportState.ACTIVE, "wpa_supplicant " + settings.controlIface() + ", P2P device "
-                + device);
+        String detail = "wpa_supplicant " + settings.controlIface() + ", P2P device " + device;
+        // a node that forms its own group is up once the group is
+        context.stateChanged(settings.autonomousGroup() ? TransportState.STARTING : TransportState.ACTIVE,
+                settings.autonomousGroup() ? detail + ", forming a group" : detail);
         if (!settings.findInterval().isZero()) {
             WpaControl c = control;
             finder = context.scheduler().scheduleAtFixedRate(() -> c.request("P2P_FIND"),
