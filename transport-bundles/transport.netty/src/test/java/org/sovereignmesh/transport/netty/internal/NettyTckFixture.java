@@ -1,0 +1,34 @@
+package org.sovereignmesh.transport.netty.internal;
+
+import java.time.Duration;
+import java.util.function.BiFunction;
+
+import org.sovereignmesh.api.transport.Transport;
+import org.sovereignmesh.time.VirtualScheduler;
+import org.sovereignmesh.transport.tck.TransportFixture;
+
+/**
+ * The conformance kit's fixture for an internet transport: transports on 127.0.0.1 with free ports, real sockets (so
+ * the kit runs in real-time steps), and timeouts long enough that the kit's virtual minutes never close an idle link.
+ */
+public final class NettyTckFixture implements TransportFixture {
+    private final BiFunction<String, TransportSettings, Transport> factory;
+    private final String medium;
+
+    public NettyTckFixture(String medium, BiFunction<String, TransportSettings, Transport> factory) {
+        this.medium = medium;
+        this.factory = factory;
+    }
+
+    @Override
+    public Transport create(int index, VirtualScheduler clock) {
+        TransportSettings settings = TransportSettings.defaults(0).withListen("127.0.0.1", 0).withMtu(8192)
+                .withTimeouts(Duration.ofDays(1), Duration.ofHours(1), Duration.ofDays(1), Duration.ofDays(1));
+        return factory.apply(medium + "-" + index, settings);
+    }
+
+    @Override
+    public boolean realTime() {
+        return true;
+    }
+}
