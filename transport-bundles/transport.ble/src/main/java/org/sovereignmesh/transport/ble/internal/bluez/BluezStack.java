@@ -151,6 +151,13 @@ public final class BluezStack implements GattStack {
     }
 
     private DBusConnection connect() throws IOException {
+        String address = busAddress.isEmpty() ? System.getenv().getOrDefault("DBUS_SYSTEM_BUS_ADDRESS",
+                "unix:path=/var/run/dbus/system_bus_socket") : busAddress;
+        Path socket = socketOf(address);
+        if (socket != null && !Files.exists(socket)) {
+            throw new IOException("cannot reach D-Bus " + (busAddress.isEmpty() ? "system bus" : "at " + busAddress)
+                    + " (BlueZ needs it): no socket at " + socket);
+        }
         try {
             return openConnection();
         } catch (Exception | LinkageError e) {
@@ -165,6 +172,20 @@ public final class BluezStack implements GattStack {
         builder.transportConfig().withServiceLoaderClassLoader(BluezStack.class.getClassLoader())
                 .configureSasl().withSaslUid(ownUid()).back();
         return builder.withShared(false).build();
+    }
+
+    /** @return the socket file of a {@code unix:path=...} D-Bus address, or {@code null} for other kinds */
+    static Path socketOf(String address) {
+        for (String part : address.split(";")) {
+            if (part.startsWith("unix:")) {
+                for (String kv : part.substring(5).split(",")) {
+                    if (kv.startsWith("path=")) {
+                        return Path.of(kv.substring(5));
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** The user id for D-Bus EXTERNAL authentication, read from /proc without JDK-internal classes. */

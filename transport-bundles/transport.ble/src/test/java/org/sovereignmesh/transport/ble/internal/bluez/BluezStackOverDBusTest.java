@@ -164,8 +164,8 @@ class BluezStackOverDBusTest {
             RecordingContext context = new RecordingContext(clock);
             transport.start(context);
             WallClock.await("UNAVAILABLE", PATIENCE, () -> context.state() == TransportState.UNAVAILABLE);
-            assertTrue(context.stateDetail().startsWith("cannot reach D-Bus at unix:path=" + dir.resolve("no-such-bus")),
-                    context.stateDetail());
+            assertTrue(context.stateDetail().startsWith("cannot reach D-Bus at unix:path=" + dir.resolve("no-such-bus")
+                    + " (BlueZ needs it): no socket at " + dir.resolve("no-such-bus")), context.stateDetail());
             assertTrue(context.stateDetail().contains("retrying every"), context.stateDetail());
             transport.stop();
         }
