@@ -77,6 +77,15 @@ public interface TransportFixture extends AutoCloseable {
         return false;
     }
 
+    /**
+     * @return whether the medium is connectionless (UDP): a connect cannot know whether anyone listens at the
+     *         address, and there is one link per pair of addresses. The kit then skips the checks that cannot apply:
+     *         connecting to a stopped neighbour, and a second link to the same neighbour.
+     */
+    default boolean connectionless() {
+        return false;
+    }
+
     /** Releases what the fixture opened (ptys, processes); the kit has already stopped every transport. */
     @Override
     default void close() throws Exception {

@@ -22,9 +22,23 @@ public final class NettyTckFixture implements TransportFixture {
     private final BiFunction<String, TransportSettings, Transport> factory;
     private final String medium;
 
+    private final boolean connectionless;
+
     public NettyTckFixture(String medium, BiFunction<String, TransportSettings, Transport> factory) {
+        this(medium, factory, false);
+    }
+
+    /** @param connectionless UDP: one link per address pair, and a connect cannot know whether anyone listens */
+    public NettyTckFixture(String medium, BiFunction<String, TransportSettings, Transport> factory,
+            boolean connectionless) {
         this.medium = medium;
         this.factory = factory;
+        this.connectionless = connectionless;
+    }
+
+    @Override
+    public boolean connectionless() {
+        return connectionless;
     }
 
     @Override
