@@ -86,11 +86,6 @@ public final class AudioTransport implements Transport {
                 scheduler -> air.port(port));
     }
 
-    /** @return nanoseconds on air for a frame of {@code bytes} */
-    long airtimeNanos(int bytes) {
-        return modem.airtimeNanos(bytes);
-    }
-
     @Override
     public String id() {
         return id;

@@ -82,7 +82,7 @@ final class WavDirectoryPort implements AudioPort {
                     throw new IOException("inbox " + inbox + " is not readable");
                 }
             } catch (IOException | RuntimeException e) {
-                report(true, "WAV folders unusable: " + e.getMessage());
+                fail("WAV folders unusable: " + e.getMessage());
                 return;
             }
             Events current = currentEvents();
@@ -223,13 +223,13 @@ final class WavDirectoryPort implements AudioPort {
             }
             done.completeExceptionally(new TransportException("cannot write " + name + " to " + outbox + ": "
                     + e.getMessage(), e));
-            report(true, "WAV outbox " + outbox + " unusable: " + e.getMessage());
+            fail("WAV outbox " + outbox + " unusable: " + e.getMessage());
         }
     }
 
-    private void report(boolean failure, String reason) {
+    private void fail(String reason) {
         Events current = currentEvents();
-        if (current != null && failure) {
+        if (current != null) {
             current.failed(reason);
         }
     }

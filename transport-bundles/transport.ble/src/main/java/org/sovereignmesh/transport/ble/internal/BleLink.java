@@ -200,11 +200,6 @@ final class BleLink implements Link {
         }
     }
 
-    /** @return malformed chunks seen */
-    synchronized long errors() {
-        return reassembler.errors();
-    }
-
     @Override
     public void close() {
         Runnable action;
@@ -236,10 +231,6 @@ final class BleLink implements Link {
                     + (cause == null ? "" : ": " + cause.getMessage())));
         }
         scheduler.execute(this::drain);
-    }
-
-    synchronized boolean isClosed() {
-        return closed;
     }
 
     private void drain() {

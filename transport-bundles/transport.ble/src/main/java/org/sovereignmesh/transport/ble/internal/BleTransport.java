@@ -519,15 +519,6 @@ public final class BleTransport implements Transport {
         }
     }
 
-    /** @return links this node serves as peripheral and opened as central */
-    synchronized int linkCount() {
-        int n = served.size();
-        for (Outbound o : outbound.values()) {
-            n += o.links.size();
-        }
-        return n;
-    }
-
     private static String message(Throwable t) {
         Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
         return c.getMessage() == null ? c.toString() : c.getMessage();

@@ -60,11 +60,6 @@ public final class SimBleMedium {
         scheduler.schedule(task, Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
-    /** @return connections currently up (for tests) */
-    synchronized int connectionCount() {
-        return connections.size();
-    }
-
     private final class SimConnection implements GattStack.Connection {
         final Station central;
         final Station peripheral;

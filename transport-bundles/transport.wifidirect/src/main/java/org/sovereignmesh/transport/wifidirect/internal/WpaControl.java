@@ -209,10 +209,6 @@ final class WpaControl implements AutoCloseable {
         }
     }
 
-    Path server() {
-        return server;
-    }
-
     private static final class Request {
         final String command;
         final CompletableFuture<String> reply = new CompletableFuture<>();

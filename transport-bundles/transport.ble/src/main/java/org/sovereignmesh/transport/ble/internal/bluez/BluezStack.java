@@ -523,11 +523,6 @@ public final class BluezStack implements GattStack {
         return "BlueZ " + adapter + " via D-Bus " + (busAddress.isEmpty() ? "system bus" : busAddress);
     }
 
-    /** @return the object path of the exported application (for tests) */
-    public String applicationPath() {
-        return appRoot;
-    }
-
     private boolean run(Runnable task) {
         try {
             io.execute(task);

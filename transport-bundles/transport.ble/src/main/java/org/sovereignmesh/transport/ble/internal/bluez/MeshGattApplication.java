@@ -95,10 +95,6 @@ final class MeshGattApplication implements ObjectManager {
             return p;
         }
 
-        boolean notifying() {
-            return notifyOn;
-        }
-
         @Override
         public byte[] ReadValue(Map<String, Variant<?>> options) {
             throw new org.freedesktop.dbus.exceptions.DBusExecutionException("the mesh characteristic is not readable");
@@ -131,7 +127,6 @@ final class MeshGattApplication implements ObjectManager {
     static final class MeshAdvertisement extends ExportedObject implements BlueZ.LEAdvertisement1 {
         private final String serviceUuid;
         private final String localName;
-        private volatile boolean released;
 
         MeshAdvertisement(String path, String serviceUuid, String localName) {
             super(path, BlueZ.ADVERTISEMENT);
@@ -149,13 +144,11 @@ final class MeshGattApplication implements ObjectManager {
             return p;
         }
 
-        boolean released() {
-            return released;
-        }
-
         @Override
         public void Release() {
-            released = true;
+            // BlueZ dropped the advertisement (adapter powered off or removed); the adapter's failure follows
+            System.getLogger(MeshGattApplication.class.getName()).log(System.Logger.Level.INFO,
+                    "BlueZ released advertisement {0}", getObjectPath());
         }
     }
 }
