@@ -9,12 +9,8 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.sovereignmesh.api.transport.Link;
-import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.api.transport.Transport;
-import org.sovereignmesh.api.transport.TransportContext;
-import org.sovereignmesh.api.transport.TransportException;
-import org.sovereignmesh.api.transport.TransportProfile;
+import org.sovereignmesh.radio.ForwardingTransport;
 import org.sovereignmesh.transport.ble.internal.bluez.BluezStack;
 
 /**
@@ -24,7 +20,7 @@ import org.sovereignmesh.transport.ble.internal.bluez.BluezStack;
 @Component(service = Transport.class, configurationPid = BleTransportComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, property = "mesh.transport=ble")
 @Designate(ocd = BleTransportComponent.Config.class, factory = true)
-public final class BleTransportComponent implements Transport {
+public final class BleTransportComponent extends ForwardingTransport {
     static final String PID = "org.sovereignmesh.transport.ble";
 
     @ObjectClassDefinition(name = "Sovereign Mesh Bluetooth LE transport",
@@ -87,32 +83,7 @@ public final class BleTransportComponent implements Transport {
     }
 
     @Override
-    public String id() {
-        return delegate.id();
-    }
-
-    @Override
-    public TransportProfile profile() {
-        return delegate.profile();
-    }
-
-    @Override
-    public boolean supports(MeshAddress address) {
-        return delegate.supports(address);
-    }
-
-    @Override
-    public void start(TransportContext context) throws TransportException {
-        delegate.start(context);
-    }
-
-    @Override
-    public void stop() {
-        delegate.stop();
-    }
-
-    @Override
-    public java.util.concurrent.CompletionStage<Link> connect(MeshAddress address) {
-        return delegate.connect(address);
+    protected Transport delegate() {
+        return delegate;
     }
 }

@@ -3,7 +3,6 @@ package org.sovereignmesh.transport.wifidirect.internal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -12,12 +11,8 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.sovereignmesh.api.transport.Link;
-import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.api.transport.Transport;
-import org.sovereignmesh.api.transport.TransportContext;
-import org.sovereignmesh.api.transport.TransportException;
-import org.sovereignmesh.api.transport.TransportProfile;
+import org.sovereignmesh.transport.netty.internal.DelegatingTransport;
 import org.sovereignmesh.transport.netty.internal.TransportSettings;
 
 /**
@@ -27,7 +22,7 @@ import org.sovereignmesh.transport.netty.internal.TransportSettings;
 @Component(service = Transport.class, configurationPid = WifiDirectTransportComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, property = "mesh.transport=wifidirect")
 @Designate(ocd = WifiDirectTransportComponent.Config.class, factory = true)
-public final class WifiDirectTransportComponent implements Transport {
+public final class WifiDirectTransportComponent extends DelegatingTransport {
     static final String PID = "org.sovereignmesh.transport.wifidirect";
 
     @ObjectClassDefinition(name = "Sovereign Mesh Wi-Fi Direct transport",
@@ -72,8 +67,6 @@ public final class WifiDirectTransportComponent implements Transport {
         int retrySeconds() default 10;
     }
 
-    private volatile WifiDirectTransport delegate;
-
     @Activate
     void activate(Config config) {
         TransportSettings plane = TransportSettings.from(Map.of(), key -> null, "wifidirect", config.port())
@@ -87,36 +80,6 @@ public final class WifiDirectTransportComponent implements Transport {
 
     @Deactivate
     void deactivate() {
-        delegate.stop();
-    }
-
-    @Override
-    public String id() {
-        return delegate.id();
-    }
-
-    @Override
-    public TransportProfile profile() {
-        return delegate.profile();
-    }
-
-    @Override
-    public boolean supports(MeshAddress address) {
-        return delegate.supports(address);
-    }
-
-    @Override
-    public void start(TransportContext context) throws TransportException {
-        delegate.start(context);
-    }
-
-    @Override
-    public void stop() {
-        delegate.stop();
-    }
-
-    @Override
-    public CompletionStage<Link> connect(MeshAddress address) {
-        return delegate.connect(address);
+        stopDelegate();
     }
 }

@@ -35,8 +35,10 @@ class WifiDirectTckTest extends TransportTck {
                 TransportSettings plane = TransportSettings.from(Map.of(), k -> null, "wifidirect", 0)
                         .withMtu(8192).withTimeouts(Duration.ofDays(1), Duration.ofHours(1), Duration.ofDays(1),
                                 Duration.ofDays(1));
+                // reply timeouts run on the kit's virtual clock, which steps 5 s per 10 ms of real time here: give
+                // the supplicant's real replies ample virtual minutes (at least 1.2 s of real time)
                 WifiDirectSettings settings = new WifiDirectSettings(home, "p2p-dev-wlan0", home.resolve("clients"),
-                        true, 7, Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30),
+                        true, 7, Duration.ZERO, Duration.ofMinutes(10), Duration.ofMinutes(10), Duration.ofSeconds(30),
                         plane, "lo");
                 return new WifiDirectTransport("wifidirect-" + index, settings);
             }
