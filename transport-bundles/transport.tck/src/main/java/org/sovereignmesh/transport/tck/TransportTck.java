@@ -397,7 +397,9 @@ public abstract class TransportTck {
             long measured = measureOneWayNanos(p, frame(size));
             double serialisation = size * 8.0 * 1e9 / profile.bitrate();
             double expected = profile.latency().toNanos() + serialisation;
-            assertTrue(measured <= 3 * expected + 10_000_000L, "a " + size + "-byte frame took "
+            // on the wall clock a loaded machine adds scheduling noise: real-time media get 50 ms of it
+            long slack = fixture.realTime() ? 50_000_000L : 10_000_000L;
+            assertTrue(measured <= 3 * expected + slack, "a " + size + "-byte frame took "
                     + measured / 1e6 + " ms; the profile promises about " + expected / 1e6 + " ms (latency "
                     + profile.latency().toMillis() + " ms + " + serialisation / 1e6 + " ms at " + profile.bitrate()
                     + " bit/s)");
