@@ -147,14 +147,13 @@ final class WavDirectoryPort implements AudioPort {
                 if (current == null) {
                     return;
                 }
-                float[] samples;
                 try {
-                    samples = WavFiles.read(file, sampleRate);
+                    WavFiles.stream(file, sampleRate, (block, n) -> current.heard(block, 0, n));
                 } catch (IOException e) {
+                    current.endOfRecording();
                     reject(file, e.getMessage());
                     continue;
                 }
-                current.heard(samples, 0, samples.length);
                 current.endOfRecording();
                 try {
                     Files.deleteIfExists(file);

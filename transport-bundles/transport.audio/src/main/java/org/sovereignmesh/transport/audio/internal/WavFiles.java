@@ -20,7 +20,10 @@ import javax.sound.sampled.UnsupportedAudioFileException;
  * averaged), at the same sample rate only (resampling would move the tones).
  */
 public final class WavFiles {
-    /** Largest WAV file read: 10 minutes of 48 kHz 32-bit stereo, far beyond any frame. */
+    /**
+     * Largest WAV file read: 10 minutes of 48 kHz 32-bit stereo, far beyond any frame (a file is read a block at a
+     * time, so this bounds the time a file takes, not memory).
+     */
     public static final long MAX_BYTES = 256L * 1024 * 1024;
 
     private WavFiles() {
@@ -49,23 +52,49 @@ public final class WavFiles {
     }
 
     /**
-     * @return the file's samples, channels averaged, full scale 1.0
+     * @return the file's samples, channels averaged, full scale 1.0 (for files known to be short: tests, tools)
      * @throws IOException saying what is wrong: not a WAV file, not integer PCM, another sample rate, too large
      */
     public static float[] read(Path file, int expectedSampleRate) throws IOException {
+        java.util.List<float[]> blocks = new java.util.ArrayList<>();
+        stream(file, expectedSampleRate, (block, n) -> blocks.add(java.util.Arrays.copyOf(block, n)));
+        int total = blocks.stream().mapToInt(b -> b.length).sum();
+        float[] out = new float[total];
+        int at = 0;
+        for (float[] b : blocks) {
+            System.arraycopy(b, 0, out, at, b.length);
+            at += b.length;
+        }
+        return out;
+    }
+
+    /** Receives a file's samples a block at a time; the array is reused after the call returns. */
+    @FunctionalInterface
+    public interface BlockSink {
+        void block(float[] samples, int count);
+    }
+
+    /**
+     * Reads {@code file} a block (about 85 ms at 48 kHz) at a time, channels averaged, full scale 1.0: memory stays
+     * bounded by one block whatever the file's length.
+     *
+     * @throws IOException saying what is wrong: not a WAV file, not integer PCM, another sample rate, too large
+     */
+    public static void stream(Path file, int expectedSampleRate, BlockSink sink) throws IOException {
         long size = Files.size(file);
         if (size > MAX_BYTES) {
             throw new IOException(file + " is " + size + " bytes, above the limit of " + MAX_BYTES);
         }
         try (InputStream raw = Files.newInputStream(file);
                 AudioInputStream in = AudioSystem.getAudioInputStream(new java.io.BufferedInputStream(raw))) {
-            return read(in, expectedSampleRate, file.toString());
+            stream(in, expectedSampleRate, file.toString(), sink);
         } catch (UnsupportedAudioFileException e) {
             throw new IOException(file + " is not a WAV file Java Sound can read: " + e.getMessage(), e);
         }
     }
 
-    static float[] read(AudioInputStream in, int expectedSampleRate, String name) throws IOException {
+    static void stream(AudioInputStream in, int expectedSampleRate, String name, BlockSink sink)
+            throws IOException {
         AudioFormat f = in.getFormat();
         if (f.getEncoding() != AudioFormat.Encoding.PCM_SIGNED && f.getEncoding() != AudioFormat.Encoding.PCM_UNSIGNED) {
             throw new IOException(name + ": encoding " + f.getEncoding() + " is not integer PCM");
@@ -76,35 +105,48 @@ public final class WavFiles {
         }
         int bits = f.getSampleSizeInBits();
         int channels = f.getChannels();
-        if (bits % 8 != 0 || bits < 8 || bits > 32 || channels < 1) {
+        if (bits % 8 != 0 || bits < 8 || bits > 32 || channels < 1 || channels > 32) {
             throw new IOException(name + ": " + bits + "-bit samples in " + channels + " channels are not supported");
         }
         int bytesPerSample = bits / 8;
         int frameSize = bytesPerSample * channels;
-        byte[] data = in.readNBytes((int) Math.min(MAX_BYTES, Integer.MAX_VALUE - 16));
-        int frames = data.length / frameSize;
-        float[] out = new float[frames];
         boolean signed = f.getEncoding() == AudioFormat.Encoding.PCM_SIGNED;
         boolean big = f.isBigEndian();
         double scale = 1.0 / (1L << (bits - 1));
-        for (int i = 0; i < frames; i++) {
-            double sum = 0;
-            for (int c = 0; c < channels; c++) {
-                int at = i * frameSize + c * bytesPerSample;
-                long v = 0;
-                for (int b = 0; b < bytesPerSample; b++) {
-                    int idx = big ? at + b : at + bytesPerSample - 1 - b;
-                    v = (v << 8) | (data[idx] & 0xFF);
-                }
-                if (signed) {
-                    v = (v << (64 - bits)) >> (64 - bits);
-                } else {
-                    v -= 1L << (bits - 1);
-                }
-                sum += v * scale;
+        byte[] data = new byte[4096 * frameSize];
+        float[] out = new float[4096];
+        int held = 0;
+        while (true) {
+            int n = in.read(data, held, data.length - held);
+            if (n < 0) {
+                break;
             }
-            out[i] = (float) (sum / channels);
+            held += n;
+            int frames = held / frameSize;
+            for (int i = 0; i < frames; i++) {
+                double sum = 0;
+                for (int c = 0; c < channels; c++) {
+                    int at = i * frameSize + c * bytesPerSample;
+                    long v = 0;
+                    for (int b = 0; b < bytesPerSample; b++) {
+                        int idx = big ? at + b : at + bytesPerSample - 1 - b;
+                        v = (v << 8) | (data[idx] & 0xFF);
+                    }
+                    if (signed) {
+                        v = (v << (64 - bits)) >> (64 - bits);
+                    } else {
+                        v -= 1L << (bits - 1);
+                    }
+                    sum += v * scale;
+                }
+                out[i] = (float) (sum / channels);
+            }
+            if (frames > 0) {
+                sink.block(out, frames);
+            }
+            int rest = held - frames * frameSize;
+            System.arraycopy(data, frames * frameSize, data, 0, rest);
+            held = rest;
         }
-        return out;
     }
 }

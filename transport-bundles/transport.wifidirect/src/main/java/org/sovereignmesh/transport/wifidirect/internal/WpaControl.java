@@ -16,7 +16,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
@@ -39,8 +41,11 @@ import org.sovereignmesh.api.time.Scheduler;
  * timeout. Replies and events are handed over on the scheduler. Thread-safe.
  */
 final class WpaControl implements AutoCloseable {
-    /** wpa_ctrl's receive buffer: longer datagrams are cut by the kernel, like wpa_cli would see them. */
-    static final int MAX_DATAGRAM = 4096;
+    /**
+     * Largest reply or event read: wpa_supplicant answers within 4096 bytes (its control buffer) except for a few
+     * listing commands; longer datagrams are cut, bounding what one datagram costs.
+     */
+    static final int MAX_DATAGRAM = 8192;
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private final Scheduler scheduler;
@@ -92,6 +97,7 @@ final class WpaControl implements AutoCloseable {
         WpaControl[] self = new WpaControl[1];
         try {
             Channel ch = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                     .handler(new SimpleChannelInboundHandler<DomainDatagramPacket>() {
                         @Override
                         protected void channelRead0(ChannelHandlerContext ctx, DomainDatagramPacket packet) {
