@@ -829,7 +829,21 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         // acknowledged only once the handlers returned and the delivery is on record: a crash before that means
         // the sender tries again, so nothing acknowledged is ever lost
         beingDelivered.add(key);
-        dispatch(delivered, () -> writeLater(() -> {
+        dispatch(delivered, handled -> {
+            if (!handled) {
+                // not acknowledged: the sender tries again later, and every handler sees the message again
+                loop.execute(() -> {
+                    beingDelivered.remove(key);
+                    deliveredMessages.forget(key);
+                });
+                return;
+            }
+            recordDelivery(key, sender, message.messageId);
+        });
+    }
+
+    private void recordDelivery(long key, PeerId sender, long messageId) {
+        writeLater(() -> {
             long sequence = -1;
             long now = loop.currentTimeMillis();
             try {
@@ -845,9 +859,9 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
                     deliveredRecords.addLast(new long[] {recorded, now});
                     pruneDeliveredRecords();
                 }
-                acknowledge(sender, message.messageId);
+                acknowledge(sender, messageId);
             });
-        }));
+        });
     }
 
     private void acknowledge(PeerId sender, long messageId) {
@@ -1210,8 +1224,8 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
             held++;
         }
         if (resumed + held > 0 || !deliveredRecords.isEmpty()) {
-            LOG.log(Level.INFO, "resumed from {0}: {1} unacknowledged messages, {2} packets in custody, {3} deliveries "
-                    + "remembered", journal.location(), resumed, held, deliveredRecords.size());
+            LOG.log(Level.INFO, "resumed from " + journal.location() + ": " + resumed + " unacknowledged messages, "
+                    + held + " packets in custody, " + deliveredRecords.size() + " deliveries remembered");
         }
     }
 
@@ -1624,10 +1638,11 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
     }
 
     /**
-     * Hands {@code message} to every handler of its channel on the delivery executor; runs {@code whenHandled} (if
-     * any) once all of them returned, or at once when no handler wants the message.
+     * Hands {@code message} to every handler of its channel on the delivery executor; calls {@code whenHandled} (if
+     * any) once all of them returned, with whether every one returned normally (true at once when no handler wants
+     * the message).
      */
-    private void dispatch(MeshMessage message, Runnable whenHandled) {
+    private void dispatch(MeshMessage message, java.util.function.Consumer<Boolean> whenHandled) {
         List<HandlerRegistration> targets = new ArrayList<>();
         for (HandlerRegistration registration : handlers) {
             if (registration.accepts(message.channel())) {
@@ -1637,20 +1652,22 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         if (targets.isEmpty()) {
             LOG.log(Level.DEBUG, "no handler for {0}; dropped", message);
             if (whenHandled != null) {
-                whenHandled.run();
+                whenHandled.accept(true);
             }
             return;
         }
         AtomicInteger running = new AtomicInteger(targets.size());
+        java.util.concurrent.atomic.AtomicBoolean allReturned = new java.util.concurrent.atomic.AtomicBoolean(true);
         for (HandlerRegistration registration : targets) {
             delivery.execute(() -> {
                 try {
                     registration.handler.messageReceived(message);
                 } catch (RuntimeException e) {
+                    allReturned.set(false);
                     LOG.log(Level.ERROR, "message handler " + registration.handler + " failed on " + message, e);
                 }
                 if (running.decrementAndGet() == 0 && whenHandled != null) {
-                    whenHandled.run();
+                    whenHandled.accept(allReturned.get());
                 }
             });
         }
