@@ -3,7 +3,6 @@ package org.sovereignmesh.itests;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -36,9 +35,9 @@ public class MultiNodeIT {
 
             // discovery links every pair on every transport, one link each
             for (String transport : TRANSPORTS) {
-                awaitLink(a, peerB, transport);
-                awaitLink(a, peerC, transport);
-                awaitLink(b, peerC, transport);
+                a.awaitLink(peerB, transport, WAIT);
+                a.awaitLink(peerC, transport, WAIT);
+                b.awaitLink(peerC, transport, WAIT);
             }
             String links = a.shell.run("mesh:links");
             assertTrue("one link per pair and transport, not two:\n" + links,
@@ -59,19 +58,19 @@ public class MultiNodeIT {
                     assertTrue(text + " went via " + via + ", expected " + expected, via.equals(expected));
                     if (i == 2 && step == 0) {
                         // mid-run: B loses its tcp transport; A notices the links close and moves to ws
-                        stopBundle(b, "TCP transport");
-                        Await.until("A's tcp link to B closed", WAIT, () -> !hasLink(a, peerB, "tcp"));
+                        b.stopBundle("TCP transport");
+                        Await.until("A's tcp link to B closed", WAIT, () -> !a.hasLink(peerB, "tcp"));
                         expected = "ws";
                     }
                 }
                 if (step == 0) {
-                    startBundle(b, "TCP transport");
-                    awaitLink(a, peerB, "tcp");
+                    b.startBundle("TCP transport");
+                    a.awaitLink(peerB, "tcp", WAIT);
                     String back = send(a, peerB, "message " + sequence++);
                     assertTrue("tcp carries again once restarted: " + back, back.equals("tcp"));
                 }
                 if (step < TRANSPORTS.size() - 1) {
-                    stopBundle(a, TRANSPORT_BUNDLES.get(step));
+                    a.stopBundle(TRANSPORT_BUNDLES.get(step));
                 }
             }
             int total = sequence;
@@ -99,37 +98,6 @@ public class MultiNodeIT {
         Matcher m = RECEIPT.matcher(receipt);
         assertTrue("receipt for '" + text + "': " + receipt, m.find());
         return m.group(1);
-    }
-
-    private static void awaitLink(NodeProcess node, String peer, String transport) throws InterruptedException {
-        Await.until(transport + " link to " + peer, WAIT, () -> hasLink(node, peer, transport));
-    }
-
-    private static boolean hasLink(NodeProcess node, String peer, String transport) {
-        try {
-            return Pattern.compile("(?m)^\\d+ +" + Pattern.quote(transport) + " +(in|out) +ESTABLISHED +"
-                    + Pattern.quote(peer) + " ").matcher(node.shell.run("mesh:links")).find();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Runs Gogo's {@code stop} on the bundle whose name contains {@code name}, found with {@code lb}. */
-    private static void stopBundle(NodeProcess node, String name) throws IOException {
-        node.shell.run("stop " + bundleId(node, name));
-    }
-
-    private static void startBundle(NodeProcess node, String name) throws IOException {
-        node.shell.run("start " + bundleId(node, name));
-    }
-
-    private static String bundleId(NodeProcess node, String name) throws IOException {
-        for (String line : node.shell.run("lb").split("\n")) {
-            if (line.contains(name)) {
-                return line.split("\\|")[0].strip();
-            }
-        }
-        throw new AssertionError("no bundle named " + name);
     }
 
     private static int count(String text, String word) {

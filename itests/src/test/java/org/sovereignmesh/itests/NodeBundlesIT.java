@@ -56,7 +56,8 @@ public class NodeBundlesIT {
 
     @Test
     public void everyMeshBundleOfTheCoreFeatureIsPresent() {
-        for (String name : List.of("mesh.api", "mesh.time", "mesh.crypto", "mesh.core", "mesh.shell")) {
+        for (String name : List.of("mesh.api", "mesh.time", "mesh.crypto", "mesh.core", "mesh.shell",
+                "mesh.store", "mesh.store.derby", "org.sovereignmesh.derby", "mesh.dht")) {
             Bundle found = null;
             for (Bundle b : context.getBundles()) {
                 if (name.equals(b.getSymbolicName())) {

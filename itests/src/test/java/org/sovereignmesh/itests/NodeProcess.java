@@ -125,6 +125,46 @@ final class NodeProcess implements AutoCloseable {
         return output.stream().anyMatch(line -> line.contains(fragment));
     }
 
+    /** @return how many lines the node printed that equal {@code line} */
+    long printedLines(String line) {
+        return output.stream().filter(line::equals).count();
+    }
+
+    /** Runs Gogo's {@code stop} on the bundle whose name contains {@code name}. */
+    void stopBundle(String name) throws IOException {
+        shell.run("stop " + bundleId(name));
+    }
+
+    void startBundle(String name) throws IOException {
+        shell.run("start " + bundleId(name));
+    }
+
+    /** @return the id {@code lb} lists for the bundle whose name contains {@code name} */
+    String bundleId(String name) throws IOException {
+        for (String line : shell.run("lb").split("\n")) {
+            if (line.contains(name)) {
+                return line.split("\\|")[0].strip();
+            }
+        }
+        throw new AssertionError("no bundle named " + name + " in " + directory);
+    }
+
+    /** @return whether {@code mesh:links} lists an established link to {@code peer} on {@code transport} */
+    boolean hasLink(String peer, String transport) {
+        try {
+            return java.util.regex.Pattern.compile("(?m)^\\d+ +" + java.util.regex.Pattern.quote(transport)
+                    + " +(in|out) +ESTABLISHED +" + java.util.regex.Pattern.quote(peer) + " ")
+                    .matcher(shell.run("mesh:links")).find();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    void awaitLink(String peer, String transport, Duration timeout) throws InterruptedException {
+        Await.until(transport + " link to " + peer + " from " + directory.getFileName(), timeout,
+                () -> hasLink(peer, transport));
+    }
+
     boolean alive() {
         return process.isAlive();
     }
@@ -136,6 +176,12 @@ final class NodeProcess implements AutoCloseable {
             throw new AssertionError("node did not stop within " + timeout + " of SIGTERM; output:\n" + outputText());
         }
         return process.exitValue();
+    }
+
+    /** Sends SIGKILL (no shutdown hook runs) and waits for the process to end. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     @Override

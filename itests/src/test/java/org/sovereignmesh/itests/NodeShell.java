@@ -34,4 +34,13 @@ final class NodeShell {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
         }
     }
+
+    /** {@link #run}, for lambdas: an I/O failure becomes unchecked. */
+    String query(String command) {
+        try {
+            return run(command);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

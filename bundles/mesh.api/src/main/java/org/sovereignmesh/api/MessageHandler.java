@@ -11,6 +11,11 @@ import org.osgi.annotation.versioning.ConsumerType;
  *
  * <p>Calls are made one at a time per handler, from a node thread: a handler should return quickly and hand
  * long work to its own executor.
+ *
+ * <p>A reliable message ({@link SendOptions#reliable()}) is acknowledged to its sender only after every handler of
+ * its channel returned normally, so a handler that keeps what it receives should keep it before returning. A
+ * handler that throws has not handled the message: it is not acknowledged, the sender sends it again later, and
+ * every handler of the channel gets it again (handlers must tolerate seeing a message twice in that case).
  */
 @ConsumerType
 @FunctionalInterface

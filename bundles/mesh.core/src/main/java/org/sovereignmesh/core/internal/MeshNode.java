@@ -829,7 +829,21 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         // acknowledged only once the handlers returned and the delivery is on record: a crash before that means
         // the sender tries again, so nothing acknowledged is ever lost
         beingDelivered.add(key);
-        dispatch(delivered, () -> journalWriter.execute(() -> {
+        dispatch(delivered, handled -> {
+            if (!handled) {
+                // not acknowledged: the sender tries again later, and every handler sees the message again
+                loop.execute(() -> {
+                    beingDelivered.remove(key);
+                    deliveredMessages.forget(key);
+                });
+                return;
+            }
+            recordDelivery(key, sender, message.messageId);
+        });
+    }
+
+    private void recordDelivery(long key, PeerId sender, long messageId) {
+        writeLater(() -> {
             long sequence = -1;
             long now = loop.currentTimeMillis();
             try {
@@ -845,9 +859,9 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
                     deliveredRecords.addLast(new long[] {recorded, now});
                     pruneDeliveredRecords();
                 }
-                acknowledge(sender, message.messageId);
+                acknowledge(sender, messageId);
             });
-        }));
+        });
     }
 
     private void acknowledge(PeerId sender, long messageId) {
@@ -865,7 +879,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         while (!deliveredRecords.isEmpty() && (deliveredRecords.size() > settings.deliveredCapacity
                 || deliveredRecords.peekFirst()[1] < oldest)) {
             long sequence = deliveredRecords.pollFirst()[0];
-            journalWriter.execute(() -> removeQuietly(NodeJournal.Section.DELIVERED, sequence));
+            writeLater(() -> removeQuietly(NodeJournal.Section.DELIVERED, sequence));
         }
     }
 
@@ -1062,7 +1076,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         long sequence = message.journalSequence;
         if (sequence >= 0) {
             message.journalSequence = -1;
-            journalWriter.execute(() -> removeQuietly(NodeJournal.Section.OUTBOX, sequence));
+            writeLater(() -> removeQuietly(NodeJournal.Section.OUTBOX, sequence));
         }
     }
 
@@ -1075,7 +1089,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
             CompletableFuture<Long> record = new CompletableFuture<>();
             held.custodyRecord = record;
             byte[] bytes = JournalRecords.custody(held.packet, millisAt(held.deadlineNanos));
-            journalWriter.execute(() -> {
+            writeLater(() -> {
                 try {
                     record.complete(journal.append(NodeJournal.Section.CUSTODY, bytes));
                 } catch (RuntimeException e) {
@@ -1093,12 +1107,21 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         if (record != null) {
             outgoing.custodyRecord = null;
             // the writer runs in order, so the record is written by the time this removal runs
-            journalWriter.execute(() -> {
+            writeLater(() -> {
                 long sequence = record.getNow(-1L);
                 if (sequence >= 0) {
                     removeQuietly(NodeJournal.Section.CUSTODY, sequence);
                 }
             });
+        }
+    }
+
+    /** Queues journal work on the writer; once the node is stopping, the work is left for the next start. */
+    private void writeLater(Runnable work) {
+        try {
+            journalWriter.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "journal writer stopped; the work is redone after a restart");
         }
     }
 
@@ -1149,7 +1172,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
                 LOG.log(Level.WARNING, "removing a damaged delivered record from {0}: {1}", journal.location(),
                         e.getMessage());
             }
-            journalWriter.execute(() -> removeQuietly(NodeJournal.Section.DELIVERED, entry.sequence));
+            writeLater(() -> removeQuietly(NodeJournal.Section.DELIVERED, entry.sequence));
         }
         pruneDeliveredRecords();
         int resumed = 0;
@@ -1162,7 +1185,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
             } catch (MalformedFrameException e) {
                 LOG.log(Level.ERROR, "removing a damaged outbox record from {0}: {1}", journal.location(),
                         e.getMessage());
-                journalWriter.execute(() -> removeQuietly(NodeJournal.Section.OUTBOX, entry.sequence));
+                writeLater(() -> removeQuietly(NodeJournal.Section.OUTBOX, entry.sequence));
                 continue;
             }
             deliveryLog.accepted(record.messageId, record.destination, content.channel, record.payloadLength, true,
@@ -1185,11 +1208,11 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
             } catch (MalformedFrameException e) {
                 LOG.log(Level.WARNING, "removing a damaged custody record from {0}: {1}", journal.location(),
                         e.getMessage());
-                journalWriter.execute(() -> removeQuietly(NodeJournal.Section.CUSTODY, entry.sequence));
+                writeLater(() -> removeQuietly(NodeJournal.Section.CUSTODY, entry.sequence));
                 continue;
             }
             if (expires <= nowMillis || custodyBytes + packet.body.length > settings.maxCustodyBytes) {
-                journalWriter.execute(() -> removeQuietly(NodeJournal.Section.CUSTODY, entry.sequence));
+                writeLater(() -> removeQuietly(NodeJournal.Section.CUSTODY, entry.sequence));
                 continue;
             }
             Outgoing relayed = new Outgoing(packet, null, 0, null, null, 0,
@@ -1201,8 +1224,8 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
             held++;
         }
         if (resumed + held > 0 || !deliveredRecords.isEmpty()) {
-            LOG.log(Level.INFO, "resumed from {0}: {1} unacknowledged messages, {2} packets in custody, {3} deliveries "
-                    + "remembered", journal.location(), resumed, held, deliveredRecords.size());
+            LOG.log(Level.INFO, "resumed from " + journal.location() + ": " + resumed + " unacknowledged messages, "
+                    + held + " packets in custody, " + deliveredRecords.size() + " deliveries remembered");
         }
     }
 
@@ -1615,10 +1638,11 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
     }
 
     /**
-     * Hands {@code message} to every handler of its channel on the delivery executor; runs {@code whenHandled} (if
-     * any) once all of them returned, or at once when no handler wants the message.
+     * Hands {@code message} to every handler of its channel on the delivery executor; calls {@code whenHandled} (if
+     * any) once all of them returned, with whether every one returned normally (true at once when no handler wants
+     * the message).
      */
-    private void dispatch(MeshMessage message, Runnable whenHandled) {
+    private void dispatch(MeshMessage message, java.util.function.Consumer<Boolean> whenHandled) {
         List<HandlerRegistration> targets = new ArrayList<>();
         for (HandlerRegistration registration : handlers) {
             if (registration.accepts(message.channel())) {
@@ -1628,20 +1652,22 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         if (targets.isEmpty()) {
             LOG.log(Level.DEBUG, "no handler for {0}; dropped", message);
             if (whenHandled != null) {
-                whenHandled.run();
+                whenHandled.accept(true);
             }
             return;
         }
         AtomicInteger running = new AtomicInteger(targets.size());
+        java.util.concurrent.atomic.AtomicBoolean allReturned = new java.util.concurrent.atomic.AtomicBoolean(true);
         for (HandlerRegistration registration : targets) {
             delivery.execute(() -> {
                 try {
                     registration.handler.messageReceived(message);
                 } catch (RuntimeException e) {
+                    allReturned.set(false);
                     LOG.log(Level.ERROR, "message handler " + registration.handler + " failed on " + message, e);
                 }
                 if (running.decrementAndGet() == 0 && whenHandled != null) {
-                    whenHandled.run();
+                    whenHandled.accept(allReturned.get());
                 }
             });
         }

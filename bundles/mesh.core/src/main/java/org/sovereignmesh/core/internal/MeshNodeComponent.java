@@ -9,8 +9,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -23,6 +27,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.sovereignmesh.api.Delivery;
 import org.sovereignmesh.api.MeshNetwork;
+import org.sovereignmesh.api.MeshMessage;
 import org.sovereignmesh.api.MessageHandler;
 import org.sovereignmesh.api.PeerId;
 import org.sovereignmesh.api.SendOptions;
@@ -33,11 +38,13 @@ import org.sovereignmesh.api.status.RouteInfo;
 import org.sovereignmesh.api.transport.LinkInfo;
 import org.sovereignmesh.api.transport.MeshAddress;
 import org.sovereignmesh.api.transport.Transport;
+import org.sovereignmesh.api.transport.TransportEvent;
 import org.sovereignmesh.api.transport.TransportEventListener;
 import org.sovereignmesh.api.transport.TransportInfo;
 import org.sovereignmesh.api.transport.TransportManager;
 import org.sovereignmesh.crypto.MeshCrypto;
 import org.sovereignmesh.crypto.NodeKeys;
+import org.sovereignmesh.store.MeshStore;
 import org.sovereignmesh.time.SystemScheduler;
 
 /**
@@ -71,16 +78,19 @@ public final class MeshNodeComponent implements MeshNetwork, TransportManager, M
     }
 
     private final Map<Transport, String> transports = new ConcurrentHashMap<>();
-    private final Map<MessageHandler, Set<String>> handlers = new ConcurrentHashMap<>();
-    private final Set<TransportEventListener> listeners = ConcurrentHashMap.newKeySet();
+    private final Map<ComponentServiceObjects<MessageHandler>, HandlerEntry> handlers = new ConcurrentHashMap<>();
+    private final Map<ComponentServiceObjects<TransportEventListener>, LazyListener> listeners = new ConcurrentHashMap<>();
     private volatile MeshNode node;
     private SystemScheduler loop;
     private SystemScheduler delivery;
+    private ExecutorService journalWriter;
 
     @Reference
     private NodeKeys keys;
     @Reference
     private MeshCrypto crypto;
+    @Reference
+    private MeshStore store;
 
     @Activate
     void activate(Config config) {
@@ -92,11 +102,16 @@ public final class MeshNodeComponent implements MeshNetwork, TransportManager, M
         settings.replayHorizon = Duration.ofHours(Math.max(1, config.replayHorizonHours()));
         loop = new SystemScheduler("mesh-node");
         delivery = new SystemScheduler("mesh-delivery");
-        MeshNode created = new MeshNode(keys, crypto, loop, delivery, settings);
+        journalWriter = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "mesh-journal");
+            thread.setDaemon(true);
+            return thread;
+        });
+        MeshNode created = new MeshNode(keys, crypto, loop, delivery, settings, new StoreJournal(store), journalWriter);
         synchronized (this) {
             node = created;
-            handlers.forEach((handler, channels) -> created.addMessageHandler(channels, handler));
-            listeners.forEach(created::addEventListener);
+            handlers.values().forEach(entry -> created.addMessageHandler(entry.channels, entry.lazy));
+            listeners.values().forEach(created::addEventListener);
             transports.forEach(created::addTransport);
         }
         LOG.log(Level.INFO, "node " + keys.peerId().toDid() + " started");
@@ -111,6 +126,16 @@ public final class MeshNodeComponent implements MeshNetwork, TransportManager, M
         }
         if (stopping != null) {
             stopping.close();
+        }
+        // let acknowledgements and deliveries already decided reach the store
+        journalWriter.shutdown();
+        try {
+            if (!journalWriter.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "journal writes still pending after 10 s; they are redone after the restart");
+                journalWriter.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         loop.close();
         delivery.close();
@@ -140,50 +165,138 @@ public final class MeshNodeComponent implements MeshNetwork, TransportManager, M
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindMessageHandler(MessageHandler handler, Map<String, Object> properties) {
+    // Handlers and listeners are fetched lazily, on first use: many of them (the console, the DHT, applications
+    // that reply) reference MeshNetwork themselves, and getting them while this component activates would be a cycle.
+
+    @Reference(service = MessageHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindMessageHandler(ComponentServiceObjects<MessageHandler> handler, Map<String, Object> properties) {
         Set<String> channels = channels(properties.get(MessageHandler.CHANNEL_PROPERTY));
+        LazyHandler lazy = new LazyHandler(handler);
         synchronized (this) {
-            handlers.put(handler, channels);
+            handlers.put(handler, new HandlerEntry(lazy, channels));
             if (node != null) {
-                node.addMessageHandler(channels, handler);
+                node.addMessageHandler(channels, lazy);
             }
         }
     }
 
-    void updatedMessageHandler(MessageHandler handler, Map<String, Object> properties) {
+    void updatedMessageHandler(ComponentServiceObjects<MessageHandler> handler, Map<String, Object> properties) {
         synchronized (this) {
             unbindMessageHandler(handler);
             bindMessageHandler(handler, properties);
         }
     }
 
-    void unbindMessageHandler(MessageHandler handler) {
+    void unbindMessageHandler(ComponentServiceObjects<MessageHandler> handler) {
+        HandlerEntry entry;
         synchronized (this) {
-            handlers.remove(handler);
+            entry = handlers.remove(handler);
+            if (entry != null && node != null) {
+                node.removeMessageHandler(entry.lazy);
+            }
+        }
+        if (entry != null) {
+            entry.lazy.release();
+        }
+    }
+
+    @Reference(service = TransportEventListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindListener(ComponentServiceObjects<TransportEventListener> listener) {
+        LazyListener lazy = new LazyListener(listener);
+        synchronized (this) {
+            listeners.put(listener, lazy);
             if (node != null) {
-                node.removeMessageHandler(handler);
+                node.addEventListener(lazy);
             }
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindListener(TransportEventListener listener) {
+    void unbindListener(ComponentServiceObjects<TransportEventListener> listener) {
+        LazyListener lazy;
         synchronized (this) {
-            listeners.add(listener);
-            if (node != null) {
-                node.addEventListener(listener);
+            lazy = listeners.remove(listener);
+            if (lazy != null && node != null) {
+                node.removeEventListener(lazy);
+            }
+        }
+        if (lazy != null) {
+            lazy.release();
+        }
+    }
+
+    private static final class HandlerEntry {
+        final LazyHandler lazy;
+        final Set<String> channels;
+
+        HandlerEntry(LazyHandler lazy, Set<String> channels) {
+            this.lazy = lazy;
+            this.channels = channels;
+        }
+    }
+
+    /** A whiteboard service got on first use and released when it goes. */
+    private abstract static class Lazy<S> {
+        private final ComponentServiceObjects<S> objects;
+        private S service;
+        private boolean released;
+
+        Lazy(ComponentServiceObjects<S> objects) {
+            this.objects = objects;
+        }
+
+        /** @return the service, or null while it cannot be had (it is still being set up, or has gone) */
+        synchronized S service() {
+            if (service == null && !released) {
+                try {
+                    service = objects.getService();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.DEBUG, "whiteboard service not available yet: " + e);
+                }
+            }
+            return service;
+        }
+
+        synchronized void release() {
+            released = true;
+            if (service != null) {
+                try {
+                    objects.ungetService(service);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.DEBUG, "releasing a whiteboard service failed: " + e);
+                }
+                service = null;
             }
         }
     }
 
-    void unbindListener(TransportEventListener listener) {
-        synchronized (this) {
-            listeners.remove(listener);
-            if (node != null) {
-                node.removeEventListener(listener);
+    private static final class LazyHandler extends Lazy<MessageHandler> implements MessageHandler {
+        LazyHandler(ComponentServiceObjects<MessageHandler> objects) {
+            super(objects);
+        }
+
+        @Override
+        public void messageReceived(MeshMessage message) {
+            MessageHandler handler = service();
+            if (handler == null) {
+                // the node then does not acknowledge: a reliable message comes again
+                throw new IllegalStateException("message handler not available yet");
+            }
+            handler.messageReceived(message);
+        }
+    }
+
+    private static final class LazyListener extends Lazy<TransportEventListener> implements TransportEventListener {
+        LazyListener(ComponentServiceObjects<TransportEventListener> objects) {
+            super(objects);
+        }
+
+        @Override
+        public void transportEvent(TransportEvent event) {
+            TransportEventListener listener = service();
+            if (listener != null) {
+                listener.transportEvent(event);
             }
         }
     }

@@ -193,6 +193,27 @@ class DurableDeliveryTest {
         assertEquals(1, journal.size(NodeJournal.Section.DELIVERED), "records older than the retention went");
     }
 
+    @Test
+    void aHandlerThatFailsLeavesTheMessageUnacknowledgedUntilItIsHandled() throws Exception {
+        TestNodes.Node a = nodes.node();
+        TestNodes.Node b = nodes.node();
+        nodes.link(a, b);
+        java.util.concurrent.atomic.AtomicInteger failuresLeft = new java.util.concurrent.atomic.AtomicInteger(2);
+        List<String> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
+        b.mesh.addMessageHandler(java.util.Set.of("orders"), message -> {
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw new IllegalStateException("database busy");
+            }
+            stored.add(new String(message.payload()));
+        });
+        Delivery order = a.mesh.submit(b.peer(), "orders", "order 1".getBytes(), SendOptions.reliable());
+        nodes.clock.runFor(Duration.ofSeconds(2));
+        assertEquals(DeliveryInfo.State.WAITING, a.mesh.delivery(order.messageId()).orElseThrow().state());
+        assertEquals(DeliveryStatus.DELIVERED, nodes.await(order.receipt()).status());
+        assertEquals(List.of("order 1"), stored, "handled once it could be, and only once");
+        assertTrue(a.mesh.delivery(order.messageId()).orElseThrow().attempts() >= 3);
+    }
+
     private static List<String> texts(TestNodes.Node node) {
         return node.received.stream().map(m -> new String(m.payload())).sorted().collect(java.util.stream.Collectors.toList());
     }

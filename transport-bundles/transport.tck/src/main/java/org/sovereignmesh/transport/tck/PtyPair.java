@@ -3,7 +3,6 @@ package org.sovereignmesh.transport.tck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -66,33 +65,7 @@ public final class PtyPair implements AutoCloseable {
     }
 
     /** Makes sure {@code socat} is on the PATH, installing the Debian package as root if it is not. */
-    public static synchronized void ensureSocat() throws IOException, InterruptedException {
-        if (onPath("socat")) {
-            return;
-        }
-        if (!"root".equals(System.getProperty("user.name"))) {
-            throw new IOException("socat is not installed; install it (apt-get install socat) to run the pty tests");
-        }
-        for (List<String> command : List.of(List.of("apt-get", "install", "-y", "-q", "socat"),
-                List.of("apt-get", "update", "-q"), List.of("apt-get", "install", "-y", "-q", "socat"))) {
-            new ProcessBuilder(command).inheritIO().start().waitFor(10, TimeUnit.MINUTES);
-            if (onPath("socat")) {
-                return;
-            }
-        }
-        throw new IOException("socat is not installed and apt-get could not install it");
-    }
-
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
+    public static void ensureSocat() throws IOException, InterruptedException {
+        Programs.ensure("socat", "socat");
     }
 }

@@ -18,6 +18,7 @@ public final class RecordingReceiver implements FrameReceiver {
     private final String name;
     private final List<byte[]> frames = new CopyOnWriteArrayList<>();
     private final List<Long> arrivalNanos = new CopyOnWriteArrayList<>();
+    private final List<Long> arrivalWallNanos = new CopyOnWriteArrayList<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final AtomicInteger inside = new AtomicInteger();
     private volatile int closeCount;
@@ -37,6 +38,7 @@ public final class RecordingReceiver implements FrameReceiver {
             }
             frames.add(frame);
             arrivalNanos.add(clock.nanoTime());
+            arrivalWallNanos.add(System.nanoTime());
         } finally {
             inside.decrementAndGet();
         }
@@ -73,6 +75,11 @@ public final class RecordingReceiver implements FrameReceiver {
     /** @return the scheduler's {@code nanoTime()} when frame {@code index} arrived */
     public long arrivalNanos(int index) {
         return arrivalNanos.get(index);
+    }
+
+    /** @return when frame {@code index} arrived by the wall clock ({@link System#nanoTime()}), for real-time media */
+    public long arrivalWallNanos(int index) {
+        return arrivalWallNanos.get(index);
     }
 
     public int closeCount() {

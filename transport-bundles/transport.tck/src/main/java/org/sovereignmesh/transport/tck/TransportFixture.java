@@ -66,6 +66,26 @@ public interface TransportFixture extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * @return whether the medium moves data on threads of its own in real time (sockets, processes) while timers run on
+     *         the kit's virtual clock. The kit then advances the clock in steps of a few virtual seconds, giving real
+     *         I/O a few milliseconds of wall time before each step, and measures latency on the wall clock. Use it for
+     *         transports whose timers keep the clock busy (keepalives, watchdogs), which would otherwise race ahead of
+     *         the network.
+     */
+    default boolean realTime() {
+        return false;
+    }
+
+    /**
+     * @return whether the medium is connectionless (UDP): a connect cannot know whether anyone listens at the
+     *         address, and there is one link per pair of addresses. The kit then skips the checks that cannot apply:
+     *         connecting to a stopped neighbour, and a second link to the same neighbour.
+     */
+    default boolean connectionless() {
+        return false;
+    }
+
     /** Releases what the fixture opened (ptys, processes); the kit has already stopped every transport. */
     @Override
     default void close() throws Exception {

@@ -5,7 +5,7 @@
  * {@link org.sovereignmesh.time.VirtualScheduler}, so time-dependent checks are exact and fast.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.sovereignmesh.transport.tck;
 
 import org.osgi.annotation.bundle.Export;

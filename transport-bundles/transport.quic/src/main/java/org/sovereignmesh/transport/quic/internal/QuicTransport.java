@@ -193,6 +193,9 @@ public final class QuicTransport extends NettyTransport {
                         }
                     }).addListener(s -> {
                         if (s.isSuccess() && done.compareAndSet(false, true)) {
+                            // a peer sees a QUIC stream only once data arrives on it: a keepalive announces the
+                            // link at once, as accepting a TCP connection does
+                            created[0].keepalive();
                             result.complete(created[0]);
                         } else if (done.compareAndSet(false, true)) {
                             connection.close();

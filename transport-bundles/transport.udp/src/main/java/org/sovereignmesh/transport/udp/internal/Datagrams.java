@@ -5,7 +5,7 @@ package org.sovereignmesh.transport.udp.internal;
  *
  * <pre>
  * FRAGMENT = 0x01 | message id:u32 | index:u8 | count:u8 | bytes   (a frame cut into count pieces, 1..255)
- * PING     = 0x02                                                  (keepalive, discarded)
+ * PING     = 0x02                                                  (keepalive, discarded; a new link's greeting)
  * CLOSE    = 0x03                                                  (the sender closed the link)
  * </pre>
  */

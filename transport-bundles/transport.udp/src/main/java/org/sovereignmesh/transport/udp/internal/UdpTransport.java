@@ -109,8 +109,9 @@ public final class UdpTransport extends NettyTransport {
         InetSocketAddress sender = packet.sender();
         UdpLink link = links.get(sender);
         if (link == null) {
-            if (!packet.content().isReadable() || packet.content().getByte(0) != Datagrams.FRAGMENT) {
-                return; // only a frame opens a link: keepalives and closes from strangers mean nothing
+            if (!packet.content().isReadable() || (packet.content().getByte(0) != Datagrams.FRAGMENT
+                    && packet.content().getByte(0) != Datagrams.PING)) {
+                return; // a frame or the greeting PING of a new link opens a link; a close from a stranger means nothing
             }
             InboundGate.Ticket ticket = admit(sender);
             if (ticket == null) {
@@ -145,6 +146,8 @@ public final class UdpTransport extends NettyTransport {
                         + " exists already (one link per remote address)"));
             }
             track(link);
+            // the greeting: the peer learns of the link at once, as with an accepted TCP connection
+            link.keepalive();
             return CompletableFuture.<Link>completedFuture(link);
         });
     }
