@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 /**
  * The build's feature tool: features are written once (the dependencies of a {@code features/<name>/pom.xml}) and
  * everything else is derived from them or checked against them. Run by Maven as a single-file Java program
- * ({@code java cnf/tools/Features.java <command> ...}); see docs/DEVELOPING.md, "Features and runtimes".
+ * ({@code java cnf/tools/Features.java <command> ...}); see README.md, "Features and runtimes".
  *
  * <ul>
  * <li>{@code feature}: turns a feature module's direct dependencies ({@code dependency:list} output) into
