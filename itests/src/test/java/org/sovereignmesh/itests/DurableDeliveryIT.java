@@ -144,7 +144,7 @@ public class DurableDeliveryIT {
     }
 
     /** @return the texts in the receiver's inbox from {@code from}, in order, duplicates included */
-    private static List<String> inboxTexts(NodeProcess receiver, String from) {
+    static List<String> inboxTexts(NodeProcess receiver, String from) {
         List<String> texts = new ArrayList<>();
         for (String line : receiver.shell.query("mesh:inbox -n 10000").split("\n")) {
             int at = line.indexOf(from + "  ");

@@ -74,14 +74,36 @@ final class NodeProcess implements AutoCloseable {
      * @param environment variables added to the node's environment (for example MESH_PASSPHRASE)
      */
     static NodeProcess restart(String name, Map<String, String> environment, String... jvmOptions) throws IOException {
+        return launch("node.jar", name, environment, List.of(jvmOptions));
+    }
+
+    /**
+     * Starts a small gateway ({@code java -Xmx64m -jar gateway.jar}, as {@code runtime/start --gateway} does) in a
+     * fresh {@code target/work/<name>} directory.
+     */
+    static NodeProcess startGateway(String name, String... jvmOptions) throws IOException {
+        deleteTree(Path.of(MeshOptions.required("mesh.itest.work"), name));
+        return restartGateway(name, jvmOptions);
+    }
+
+    /** Starts a gateway in {@code target/work/<name>}, keeping what an earlier one left there. */
+    static NodeProcess restartGateway(String name, String... jvmOptions) throws IOException {
+        List<String> options = new ArrayList<>();
+        options.add("-Xmx64m");
+        options.addAll(List.of(jvmOptions));
+        return launch("gateway.jar", name, Map.of(), options);
+    }
+
+    private static NodeProcess launch(String jar, String name, Map<String, String> environment, List<String> jvmOptions)
+            throws IOException {
         Path dir = Path.of(MeshOptions.required("mesh.itest.work"), name);
         Files.createDirectories(dir);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(loopbackOnly());
-        command.addAll(List.of(jvmOptions));
+        command.addAll(jvmOptions);
         command.add("-jar");
-        command.add(MeshOptions.testArtifact("node.jar").getAbsolutePath());
+        command.add(MeshOptions.testArtifact(jar).getAbsolutePath());
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().remove("MESH_PASSPHRASE");
         builder.environment().putAll(environment);
