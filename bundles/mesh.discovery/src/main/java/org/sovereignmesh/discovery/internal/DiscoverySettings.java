@@ -2,11 +2,11 @@ package org.sovereignmesh.discovery.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import org.sovereignmesh.api.Settings;
 import org.sovereignmesh.api.transport.MeshAddress;
 
 /**
@@ -32,62 +32,27 @@ final class DiscoverySettings {
 
     static DiscoverySettings from(Map<String, ?> configuration, Function<String, String> frameworkProperty) {
         DiscoverySettings s = new DiscoverySettings();
-        Function<String, String> raw = key -> {
-            Object configured = configuration.get(key);
-            if (configured instanceof String[]) {
-                configured = String.join(",", (String[]) configured);
-            } else if (configured instanceof Collection) {
-                configured = String.join(",", ((Collection<?>) configured).stream().map(String::valueOf).toList());
-            }
-            if (configured != null && !String.valueOf(configured).isBlank()) {
-                return String.valueOf(configured).strip();
-            }
-            String property = frameworkProperty.apply("mesh.discovery." + key);
-            return property == null || property.isBlank() ? null : property.strip();
-        };
-        String v;
-        if ((v = raw.apply("multicast")) != null) {
-            s.multicast = Boolean.parseBoolean(v);
+        Settings in = Settings.of(configuration, frameworkProperty, "mesh.discovery.");
+        s.multicast = in.bool("multicast", s.multicast);
+        s.group = in.text("group", s.group);
+        s.port = in.integer("port", s.port);
+        if (in.text("interfaces") != null) {
+            s.interfaces = in.list("interfaces");
         }
-        if ((v = raw.apply("group")) != null) {
-            s.group = v;
+        s.ttl = in.integer("ttl", s.ttl);
+        s.interval = in.seconds("intervalSeconds", s.interval);
+        List<MeshAddress> seeds = new ArrayList<>();
+        for (String text : in.list("seeds")) {
+            seeds.add(MeshAddress.parse(text));
         }
-        if ((v = raw.apply("port")) != null) {
-            s.port = Integer.parseInt(v);
-        }
-        if ((v = raw.apply("interfaces")) != null) {
-            s.interfaces = split(v);
-        }
-        if ((v = raw.apply("ttl")) != null) {
-            s.ttl = Integer.parseInt(v);
-        }
-        if ((v = raw.apply("intervalSeconds")) != null) {
-            s.interval = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
-        }
-        if ((v = raw.apply("seeds")) != null) {
-            List<MeshAddress> seeds = new ArrayList<>();
-            for (String text : split(v)) {
-                seeds.add(MeshAddress.parse(text));
-            }
+        if (!seeds.isEmpty()) {
             s.seeds = List.copyOf(seeds);
         }
-        if ((v = raw.apply("peerCache")) != null) {
-            s.peerCache = Boolean.parseBoolean(v);
-        }
+        s.peerCache = in.bool("peerCache", s.peerCache);
         if (s.port < 1 || s.port > 65535 || s.ttl < 0 || s.ttl > 255 || s.interval.toMillis() < 100) {
             throw new IllegalArgumentException("discovery settings out of range: port " + s.port + ", ttl " + s.ttl
                     + ", interval " + s.interval);
         }
         return s;
-    }
-
-    private static List<String> split(String list) {
-        List<String> parts = new ArrayList<>();
-        for (String part : list.split("[,\\s]+")) {
-            if (!part.isBlank()) {
-                parts.add(part.strip());
-            }
-        }
-        return List.copyOf(parts);
     }
 }

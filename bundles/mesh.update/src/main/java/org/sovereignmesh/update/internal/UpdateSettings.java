@@ -1,8 +1,6 @@
 package org.sovereignmesh.update.internal;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +8,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 import org.sovereignmesh.api.PeerId;
+import org.sovereignmesh.api.Settings;
 
 /**
  * Settings of the update agent. Each value comes from the ConfigAdmin configuration (PID
@@ -44,74 +43,43 @@ final class UpdateSettings {
 
     static UpdateSettings from(Map<String, ?> configuration, Function<String, String> frameworkProperty) {
         UpdateSettings s = new UpdateSettings();
-        Function<String, String> raw = key -> {
-            Object configured = configuration.get(key);
-            if (configured instanceof String[]) {
-                configured = String.join(",", (String[]) configured);
-            } else if (configured instanceof Collection) {
-                configured = String.join(",", ((Collection<?>) configured).stream().map(String::valueOf).toList());
-            }
-            if (configured != null && !String.valueOf(configured).isBlank()) {
-                return String.valueOf(configured).strip();
-            }
-            String property = frameworkProperty.apply("mesh.update." + key);
-            return property == null || property.isBlank() ? null : property.strip();
-        };
-        String v;
-        if ((v = raw.apply("trusted")) != null) {
-            s.trusted = peers("trusted", v);
+        Settings in = Settings.of(configuration, frameworkProperty, "mesh.update.");
+        s.trusted = peers("trusted", in.list("trusted"));
+        Set<String> groups = new LinkedHashSet<>();
+        for (String g : in.list("groups")) {
+            groups.add(Manifest.requireName("group", g));
         }
-        if ((v = raw.apply("groups")) != null) {
-            Set<String> groups = new LinkedHashSet<>();
-            for (String g : split(v)) {
-                groups.add(Manifest.requireName("group", g));
-            }
-            s.groups = Set.copyOf(groups);
-        }
-        if ((v = raw.apply("sources")) != null) {
-            s.sources = peers("sources", v);
-        }
-        if ((v = raw.apply("pollMinutes")) != null) {
-            s.poll = Duration.ofMillis(Math.round(number("pollMinutes", v, 0.05, 7 * 24 * 60) * 60_000));
-        }
-        if ((v = raw.apply("maxUpdateMiB")) != null) {
-            s.maxUpdateBytes = Math.round(number("maxUpdateMiB", v, 1, 4096) * (1 << 20));
-        }
-        if ((v = raw.apply("chunkKiB")) != null) {
-            s.chunkSize = (int) Math.min(Manifest.MAX_CHUNK_SIZE,
-                    Math.round(number("chunkKiB", v, 1, 60) * 1024));
-        }
-        if ((v = raw.apply("window")) != null) {
-            s.window = (int) number("window", v, 1, 64);
-        }
-        if ((v = raw.apply("healthTimeoutSeconds")) != null) {
-            s.healthTimeout = Duration.ofMillis(Math.round(number("healthTimeoutSeconds", v, 1, 3600) * 1000));
-        }
-        if ((v = raw.apply("healthSettleSeconds")) != null) {
-            s.healthSettle = Duration.ofMillis(Math.round(number("healthSettleSeconds", v, 0, 600) * 1000));
-        }
-        if ((v = raw.apply("chunkTimeoutSeconds")) != null) {
-            s.chunkTimeout = Duration.ofMillis(Math.round(number("chunkTimeoutSeconds", v, 0.1, 600) * 1000));
-        }
+        s.groups = Set.copyOf(groups);
+        s.sources = peers("sources", in.list("sources"));
+        s.poll = minutes(within(in, "pollMinutes", s.poll.toMillis() / 60_000.0, 0.05, 7 * 24 * 60));
+        s.maxUpdateBytes = Math.round(within(in, "maxUpdateMiB", s.maxUpdateBytes / 1048576.0, 1, 4096) * (1 << 20));
+        s.chunkSize = (int) Math.min(Manifest.MAX_CHUNK_SIZE, Math.round(within(in, "chunkKiB", s.chunkSize / 1024.0, 1, 60) * 1024));
+        s.window = (int) within(in, "window", s.window, 1, 64);
+        s.healthTimeout = seconds(within(in, "healthTimeoutSeconds", s.healthTimeout.toMillis() / 1000.0, 1, 3600));
+        s.healthSettle = seconds(within(in, "healthSettleSeconds", s.healthSettle.toMillis() / 1000.0, 0, 600));
+        s.chunkTimeout = seconds(within(in, "chunkTimeoutSeconds", s.chunkTimeout.toMillis() / 1000.0, 0.1, 600));
         return s;
     }
 
-    private static double number(String key, String value, double min, double max) {
-        double d;
-        try {
-            d = Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("update setting " + key + ": not a number: " + value);
-        }
+    private static double within(Settings in, String key, double fallback, double min, double max) {
+        double d = in.number(key, fallback);
         if (d < min || d > max) {
-            throw new IllegalArgumentException("update setting " + key + " must be " + min + " to " + max + ", got " + value);
+            throw new IllegalArgumentException("update setting " + key + " must be " + min + " to " + max + ", got " + d);
         }
         return d;
     }
 
-    private static Set<PeerId> peers(String key, String value) {
+    private static Duration minutes(double minutes) {
+        return Duration.ofMillis(Math.round(minutes * 60_000));
+    }
+
+    private static Duration seconds(double seconds) {
+        return Duration.ofMillis(Math.round(seconds * 1000));
+    }
+
+    private static Set<PeerId> peers(String key, List<String> values) {
         Set<PeerId> peers = new LinkedHashSet<>();
-        for (String p : split(value)) {
+        for (String p : values) {
             try {
                 peers.add(PeerId.parse(p));
             } catch (IllegalArgumentException e) {
@@ -119,15 +87,5 @@ final class UpdateSettings {
             }
         }
         return Set.copyOf(peers);
-    }
-
-    static List<String> split(String list) {
-        List<String> parts = new ArrayList<>();
-        for (String part : list.split("[,\\s]+")) {
-            if (!part.isBlank()) {
-                parts.add(part.strip());
-            }
-        }
-        return parts;
     }
 }

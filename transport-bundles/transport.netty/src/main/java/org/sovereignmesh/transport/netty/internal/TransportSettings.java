@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
 
+import org.sovereignmesh.api.Settings;
+
 /**
  * Settings of one internet transport. Each value comes from, in order: the transport's ConfigAdmin configuration
  * (key as below), the framework property {@code mesh.<medium>.<key>} (so several nodes can share a machine with
@@ -98,7 +100,7 @@ public final class TransportSettings {
     public static TransportSettings from(Map<String, ?> configuration, Function<String, String> frameworkProperty,
             String medium, int defaultPort) {
         TransportSettings d = defaults(defaultPort);
-        Lookup in = new Lookup(configuration, frameworkProperty, "mesh." + medium + ".");
+        Settings in = Settings.of(configuration, frameworkProperty, "mesh." + medium + ".");
         return new TransportSettings(in.bool(ENABLED, d.enabled), in.text(HOST, d.host), in.integer(PORT, d.port),
                 in.integer(MTU, d.mtu), in.seconds(IDLE_TIMEOUT, d.idleTimeout),
                 in.seconds(KEEPALIVE, d.keepaliveInterval), in.seconds(FIRST_FRAME_TIMEOUT, d.firstFrameTimeout),
@@ -142,71 +144,5 @@ public final class TransportSettings {
         return (enabled ? "" : "disabled, ") + host + ":" + port + " mtu=" + mtu + " idle=" + idleTimeout.toSeconds()
                 + "s keepalive=" + keepaliveInterval.toSeconds() + "s pending<=" + maxPendingPerSource + "/source,"
                 + maxPending + " links<=" + maxLinks;
-    }
-
-    /** Reads one key from the configuration, then the framework property, else the default. */
-    private static final class Lookup {
-        private final Map<String, ?> configuration;
-        private final Function<String, String> frameworkProperty;
-        private final String prefix;
-
-        Lookup(Map<String, ?> configuration, Function<String, String> frameworkProperty, String prefix) {
-            this.configuration = configuration;
-            this.frameworkProperty = frameworkProperty;
-            this.prefix = prefix;
-        }
-
-        private String raw(String key) {
-            Object configured = configuration.get(key);
-            if (configured != null && !String.valueOf(configured).isBlank()) {
-                return String.valueOf(configured).strip();
-            }
-            String property = frameworkProperty.apply(prefix + key);
-            return property == null || property.isBlank() ? null : property.strip();
-        }
-
-        String text(String key, String fallback) {
-            String value = raw(key);
-            return value == null ? fallback : value;
-        }
-
-        boolean bool(String key, boolean fallback) {
-            String value = raw(key);
-            if (value == null) {
-                return fallback;
-            }
-            if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-                throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
-            }
-            return Boolean.parseBoolean(value);
-        }
-
-        int integer(String key, int fallback) {
-            String value = raw(key);
-            if (value == null) {
-                return fallback;
-            }
-            try {
-                return Integer.parseInt(value);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'");
-            }
-        }
-
-        Duration seconds(String key, Duration fallback) {
-            String value = raw(key);
-            if (value == null) {
-                return fallback;
-            }
-            try {
-                double seconds = Double.parseDouble(value);
-                if (!(seconds > 0)) {
-                    throw new NumberFormatException();
-                }
-                return Duration.ofMillis(Math.round(seconds * 1000));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be a positive number of seconds, got '" + value + "'");
-            }
-        }
     }
 }
