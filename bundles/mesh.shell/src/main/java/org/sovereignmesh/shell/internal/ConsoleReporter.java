@@ -2,6 +2,8 @@ package org.sovereignmesh.shell.internal;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import org.osgi.service.component.annotations.Activate;
@@ -24,6 +26,7 @@ import org.sovereignmesh.api.transport.TransportInfo;
         property = MessageHandler.CHANNEL_PROPERTY + "=" + MeshCommands.TEXT_CHANNEL)
 public final class ConsoleReporter implements TransportEventListener, MessageHandler {
     private final PrintStream out;
+    private final Map<String, String> lastStateLines = new ConcurrentHashMap<>();
 
     @Activate
     public ConsoleReporter(@Reference MeshNetwork network) {
@@ -31,17 +34,38 @@ public final class ConsoleReporter implements TransportEventListener, MessageHan
     }
 
     ConsoleReporter(MeshNetwork network, PrintStream out) {
-        this.out = out;
+        this(out);
         out.println("Sovereign Mesh node " + network.localPeer().toDid());
         out.flush();
+    }
+
+    ConsoleReporter(PrintStream out) {
+        this.out = out;
     }
 
     @Override
     public void transportEvent(TransportEvent event) {
         String line = describe(event);
-        if (line != null) {
-            out.println(line);
-            out.flush();
+        if (line == null || !changed(event, line)) {
+            return;
+        }
+        out.println(line);
+        out.flush();
+    }
+
+    /**
+     * A change event describes the transport as it is when delivered, so several quick changes print the same line
+     * several times: only a line that differs from the transport's last one is worth printing.
+     */
+    private boolean changed(TransportEvent event, String line) {
+        switch (event.kind()) {
+            case TRANSPORT_CHANGED:
+                return !line.equals(lastStateLines.put(event.transport().orElseThrow().id(), line));
+            case TRANSPORT_REMOVED:
+                lastStateLines.remove(event.transport().orElseThrow().id());
+                return true;
+            default:
+                return true;
         }
     }
 
