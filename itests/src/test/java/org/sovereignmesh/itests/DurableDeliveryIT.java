@@ -59,8 +59,13 @@ public class DurableDeliveryIT {
             receiver.terminate(WAIT);
             send(sender, peerD, "second", 20, expected);
             NodeProcess r1 = relay;
-            Await.until("the relay holds the second messages", WAIT,
-                    () -> DeliveryIT.count(r1.shell.query("mesh:queue"), " CUSTODY ") >= 20);
+            NodeProcess s1b = sender;
+            try {
+                Await.until("the relay holds the second messages", WAIT,
+                        () -> DeliveryIT.count(r1.shell.query("mesh:queue"), " CUSTODY ") >= 20);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + state("sender", s1b) + state("relay", r1), e);
+            }
             sender.close();
             relay.close();
             relay = track(all, NodeProcess.restart("durable-r", java.util.Map.of(), ISOLATED).awaitReady(WAIT));
@@ -107,6 +112,13 @@ public class DurableDeliveryIT {
                 node.close();
             }
         }
+    }
+
+    /** What a node knows of its links, routes and queue, for a failure message. */
+    private static String state(String role, NodeProcess node) {
+        return "--- " + role + " " + node.peerId() + "\n" + node.shell.query("mesh:links") + "\n"
+                + node.shell.query("mesh:routes") + "\n" + node.shell.query("mesh:queue") + "\n"
+                + node.shell.query("mesh:deliveries -n 25") + "\n";
     }
 
     private static NodeProcess track(List<NodeProcess> all, NodeProcess node) {
