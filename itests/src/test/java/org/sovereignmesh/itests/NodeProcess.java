@@ -173,8 +173,17 @@ final class NodeProcess implements AutoCloseable {
 
     /** @return whether {@code mesh:links} lists an established link to {@code peer} on {@code transport} */
     boolean hasLink(String peer, String transport) {
+        return linked(peer, java.util.regex.Pattern.quote(transport));
+    }
+
+    /** @return whether {@code mesh:links} lists an established link to {@code peer} on any transport */
+    boolean hasAnyLink(String peer) {
+        return linked(peer, "\\S+");
+    }
+
+    private boolean linked(String peer, String transportPattern) {
         try {
-            return java.util.regex.Pattern.compile("(?m)^\\d+ +" + java.util.regex.Pattern.quote(transport)
+            return java.util.regex.Pattern.compile("(?m)^\\d+ +" + transportPattern
                     + " +(in|out) +ESTABLISHED +" + java.util.regex.Pattern.quote(peer) + " ")
                     .matcher(shell.run("mesh:links")).find();
         } catch (IOException e) {
