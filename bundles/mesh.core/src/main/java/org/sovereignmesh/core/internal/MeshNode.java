@@ -1379,6 +1379,15 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
      * when there is no neighbour to try (hold), and a route without links when the chosen links are busy.
      */
     private Route route(Destination destination, Outgoing outgoing) {
+        Route route = route(destination, outgoing, outgoing.avoid);
+        if (route == null && outgoing.avoid != null && outgoing.ownMessage()) {
+            // a retry prefers another relay than its last attempt's, but the same relay beats holding it forever
+            route = route(destination, outgoing, null);
+        }
+        return route;
+    }
+
+    private Route route(Destination destination, Outgoing outgoing, PeerId avoid) {
         Neighbour direct = neighboursByAddress.get(destination.address);
         if (direct != null) {
             return unicast(direct, outgoing);
@@ -1387,7 +1396,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         if (learned != null) {
             Neighbour hop = neighbours.get(learned.nextHop);
             boolean fresh = loop.nanoTime() - learned.learnedNanos < settings.custodyTime.toNanos();
-            if (hop != null && fresh && !hop.peer.equals(outgoing.avoid)) {
+            if (hop != null && fresh && !hop.peer.equals(avoid)) {
                 return unicast(hop, outgoing);
             }
             if (!fresh || hop == null) {
@@ -1396,7 +1405,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         }
         Neighbour closest = null;
         for (Neighbour n : neighbours.values()) {
-            if (n.peer.equals(outgoing.avoid) || !usableFor(n, outgoing)) {
+            if (n.peer.equals(avoid) || !usableFor(n, outgoing)) {
                 continue;
             }
             if (NodeAddress.closer(n.address, closest == null ? localAddress : closest.address, destination.address)) {
@@ -1406,7 +1415,7 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         if (closest != null) {
             return unicast(closest, outgoing);
         }
-        return flood(outgoing);
+        return flood(outgoing, avoid);
     }
 
     private boolean usableFor(Neighbour neighbour, Outgoing outgoing) {
@@ -1446,12 +1455,12 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
      * A copy to every neighbour except the one to avoid, one transmission per broadcast link, within the flood rate
      * budget. Relayed packets over budget are dropped; this node's own wait for budget.
      */
-    private Route flood(Outgoing outgoing) {
+    private Route flood(Outgoing outgoing, PeerId avoid) {
         Set<LinkSession> targets = new java.util.LinkedHashSet<>();
         PeerId firstHop = null;
         boolean busy = false;
         for (Neighbour n : neighbours.values()) {
-            if (n.peer.equals(outgoing.avoid)) {
+            if (n.peer.equals(avoid)) {
                 continue;
             }
             Route one = unicast(n, outgoing);

@@ -131,6 +131,31 @@ class RoutingTest {
     }
 
     @Test
+    void aRetryGoesBackThroughTheOnlyRelayThereIs() throws Exception {
+        TestNodes.Node source = nodes.node();
+        TestNodes.Node relay = nodes.node();
+        TestNodes.Node target = nodes.node();
+        nodes.link(source, relay);
+        Transport[] beyond = nodes.link(relay, target, Duration.ofMillis(5), 0.0);
+        nodes.settle();
+        for (Transport t : beyond) {
+            ((LossyTransport) t).lossRate = 1.0; // the relay's first attempts go into the void (a receiver that died)
+        }
+        CompletableFuture<DeliveryReceipt> receipt = source.mesh
+                .send(target.peer(), "x", new byte[] {7}, SendOptions.reliable().withLifetime(Duration.ofHours(2)))
+                .toCompletableFuture();
+        nodes.clock.runFor(Duration.ofSeconds(20));
+        assertFalse(receipt.isDone(), "swallowed so far");
+        for (Transport t : beyond) {
+            ((LossyTransport) t).lossRate = 0.0;
+        }
+        // the retries avoid the relay of the attempt before, unless it is the only way: then they go through it again
+        assertEquals(DeliveryStatus.DELIVERED, nodes.await(receipt).status());
+        nodes.settle();
+        assertEquals(1, target.received.size());
+    }
+
+    @Test
     void aMessageWithoutAPathIsHeldAndDeliveredWhenOneAppears() throws Exception {
         TestNodes.Node a = nodes.node();
         TestNodes.Node relay = nodes.node();
