@@ -275,13 +275,23 @@ final class Agent implements AutoCloseable {
 
     // ================================================================ messages
 
-    /** Entry point for the mesh: called on a delivery thread, never blocks. */
+    /**
+     * Entry point for the mesh: called on a delivery thread, never blocks. While {@value #MAX_INBOUND_BYTES} bytes
+     * wait to be handled, chunk traffic is dropped (the fetching node asks again) and any other message is refused
+     * by throwing, so that the mesh does not acknowledge it and its sender sends it again later.
+     *
+     * @throws IllegalStateException if the agent is too busy to take an offer, a list request or a report now
+     */
     void messageReceived(MeshMessage message) {
         int size = message.payloadBuffer().remaining();
         if (inboundBytes.addAndGet(size) > MAX_INBOUND_BYTES) {
             inboundBytes.addAndGet(-size);
-            LOG.log(Level.DEBUG, "update agent busy: dropping a message from " + message.source().shortName());
-            return;
+            if (Wire.isTransferMessage(message.payload())) {
+                LOG.log(Level.DEBUG, "update agent busy: dropping a chunk message from " + message.source().shortName());
+                return;
+            }
+            throw new IllegalStateException("update agent busy (" + (MAX_INBOUND_BYTES >> 20) + " MiB waiting): a "
+                    + "message from " + message.source().shortName() + " is left unacknowledged to come again");
         }
         scheduler.execute(() -> {
             inboundBytes.addAndGet(-size);

@@ -20,6 +20,8 @@ import org.sovereignmesh.update.UpdateState;
 final class Wire {
     static final String CHANNEL = "mesh.update";
     static final int VERSION = 1;
+    static final int TYPE_GET = 3;
+    static final int TYPE_CHUNK = 4;
     static final int ID = 32;
     /** Bytes a CHUNK message adds to its data. */
     static final int CHUNK_HEADER = 2 + ID + 2 + 4;
@@ -58,11 +60,11 @@ final class Wire {
     }
 
     static byte[] get(String id, int bundle, int chunk) {
-        return header(3).bytes(hex(id)).u16(bundle).u32(chunk).toByteArray();
+        return header(TYPE_GET).bytes(hex(id)).u16(bundle).u32(chunk).toByteArray();
     }
 
     static byte[] chunk(String id, int bundle, int chunk, byte[] data, int length) {
-        return header(4).bytes(hex(id)).u16(bundle).u32(chunk).bytes(data, 0, length).toByteArray();
+        return header(TYPE_CHUNK).bytes(hex(id)).u16(bundle).u32(chunk).bytes(data, 0, length).toByteArray();
     }
 
     static byte[] status(String id, UpdateState state, long done, long total, String detail) {
@@ -89,10 +91,10 @@ final class Wire {
             case 2:
                 m = new OfferMessage(Offer.decode(r, false));
                 break;
-            case 3:
+            case TYPE_GET:
                 m = new Get(id(r), r.u16("bundle"), chunkIndex(r));
                 break;
-            case 4:
+            case TYPE_CHUNK:
                 m = new Chunk(id(r), r.u16("bundle"), chunkIndex(r), r.bytes(r.remaining(), "chunk data"));
                 break;
             case 5: {
@@ -134,6 +136,14 @@ final class Wire {
 
     private static byte[] hex(String id) {
         return HexFormat.of().parseHex(id);
+    }
+
+    /**
+     * Whether the message is a chunk request or a chunk: sent best effort and asked for again by the fetching node,
+     * so the one kind of update message a busy agent may drop.
+     */
+    static boolean isTransferMessage(byte[] payload) {
+        return payload.length >= 2 && (payload[1] == TYPE_GET || payload[1] == TYPE_CHUNK);
     }
 
     private static Writer header(int type) {

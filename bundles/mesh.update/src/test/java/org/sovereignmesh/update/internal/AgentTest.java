@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Version;
+import org.sovereignmesh.api.MeshMessage;
 import org.sovereignmesh.api.PeerId;
 import org.sovereignmesh.api.SendOptions;
 import org.sovereignmesh.core.internal.VirtualMesh;
@@ -151,6 +152,29 @@ class AgentTest {
         assertTrue(gateway.agent.updates().isEmpty());
         UpdateInfo u = publish("tcp", "1.1.0", "gateways", TestJars.bundle(jars, TCP, "1.1.0", 2000));
         net.await("a good update still goes through", () -> gateway.state(u.id()) == UpdateState.INSTALLED);
+    }
+
+    @Test
+    void aBusyAgentDropsChunkTrafficButLeavesOtherMessagesUnacknowledgedToComeAgain() throws Exception {
+        UpdateMesh.Peer gateway = gateway("gw", TCP, "1.0.0");
+        PeerId from = publisher.peer();
+        // nothing runs on the virtual clock meanwhile, so what arrives waits to be handled
+        byte[] chunk = Wire.chunk("ab".repeat(32), 0, 0, new byte[60_000], 60_000);
+        long waiting = 0;
+        while (waiting + 2 * chunk.length <= Agent.MAX_INBOUND_BYTES) {
+            gateway.agent.messageReceived(new MeshMessage(from, Wire.CHANNEL, chunk, 0));
+            waiting += chunk.length;
+        }
+        int rest = (int) (Agent.MAX_INBOUND_BYTES - waiting - Wire.CHUNK_HEADER);
+        byte[] last = Wire.chunk("ab".repeat(32), 0, 1, new byte[rest], rest);
+        assertEquals(Agent.MAX_INBOUND_BYTES, waiting + last.length, "exactly full");
+        gateway.agent.messageReceived(new MeshMessage(from, Wire.CHANNEL, last, 0));
+        gateway.agent.messageReceived(new MeshMessage(from, Wire.CHANNEL, chunk, 0)); // dropped: asked for again
+        IllegalStateException busy = assertThrows(IllegalStateException.class,
+                () -> gateway.agent.messageReceived(new MeshMessage(from, Wire.CHANNEL, Wire.list(), 0)));
+        assertTrue(busy.getMessage().contains("unacknowledged"), busy.getMessage());
+        net.run(Duration.ofSeconds(1)); // the backlog is handled (unrequested chunks are ignored)
+        gateway.agent.messageReceived(new MeshMessage(from, Wire.CHANNEL, Wire.list(), 0));
     }
 
     @Test
