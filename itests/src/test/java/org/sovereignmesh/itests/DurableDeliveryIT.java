@@ -103,7 +103,14 @@ public class DurableDeliveryIT {
             expected.addAll(third);
             receiver = track(all, NodeProcess.restart("durable-d", java.util.Map.of(), ISOLATED).awaitReady(WAIT));
             connect(relay, receiver, peerD);
-            awaitInbox(receiver, peerS, expected);
+            try {
+                awaitInbox(receiver, peerS, expected);
+            } catch (AssertionError e) {
+                List<String> missing = new ArrayList<>(expected);
+                missing.removeAll(inboxTexts(receiver, peerS));
+                throw new AssertionError(e.getMessage() + "; missing " + missing + "\n" + state("sender", sender)
+                        + state("relay", relay) + state("receiver", receiver), e);
+            }
 
             List<String> received = inboxTexts(receiver, peerS);
             int duplicates = received.size() - (int) received.stream().distinct().count();
@@ -132,6 +139,9 @@ public class DurableDeliveryIT {
 
     /** Links {@code from} to {@code to} over TCP with an explicit {@code mesh:connect}. */
     private static void connect(NodeProcess from, NodeProcess to, String toPeer) throws Exception {
+        // a node is ready before its transports listen: wait for the address
+        Await.until("tcp address of " + to.directory, WAIT,
+                () -> TCP_ADDRESS.matcher(to.shell.query("mesh:transports")).find());
         Matcher m = TCP_ADDRESS.matcher(to.shell.run("mesh:transports"));
         assertTrue("tcp address of " + to.directory, m.find());
         String answer = from.shell.run("mesh:connect " + m.group() + "/p2p/" + toPeer);
