@@ -137,6 +137,11 @@ public class UpdateIT {
             assertTrue(afterRestart, row(afterRestart, brokenId).contains("ROLLED_BACK"));
             assertFalse("the broken version was not taken again:\n" + g1.outputText(),
                     g1.printed("transport udp added (" + UDP + " " + brokenVersion + ")"));
+            // the agent's records and offers are in the encrypted store: no file names the updates
+            for (String id : List.of(goodId, brokenId)) {
+                List<Path> naming = filesContaining(g1.directory.resolve("data"), id);
+                assertTrue("plaintext update id " + id + " in " + naming, naming.isEmpty());
+            }
 
             // traffic kept flowing: every accepted message arrived exactly once, on both gateways
             Thread.sleep(2000);
@@ -204,6 +209,23 @@ public class UpdateIT {
             assertEquals(text + " delivered once to " + receiver.directory.getFileName(), 1,
                     received.stream().filter(text::equals).count());
         }
+    }
+
+    private static List<Path> filesContaining(Path dir, String text) throws IOException {
+        byte[] needle = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        List<Path> found = new ArrayList<>();
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                byte[] content = Files.readAllBytes(file);
+                for (int i = 0; i + needle.length <= content.length; i++) {
+                    if (java.util.Arrays.equals(content, i, i + needle.length, needle, 0, needle.length)) {
+                        found.add(file);
+                        break;
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     private static String bundleVersion(Path jar) throws IOException {

@@ -108,15 +108,29 @@ final class Agent implements AutoCloseable {
     // ================================================================ lifecycle
 
     /**
-     * Reads the stored state (synchronously, so a damaged state file fails the caller with the reason), then on the
-     * agent's thread: puts the installed set back into the framework, undoes an installation a crash interrupted,
+     * Reads the stored state (synchronously, so a store that cannot be read fails the caller with the reason), then on
+     * the agent's thread: puts the installed set back into the framework, undoes an installation a crash interrupted,
      * resumes interrupted transfers and starts asking the sources for updates.
      *
-     * @throws MalformedUpdateException if the state file cannot be read; nothing is changed then
+     * <p>A state that cannot be parsed is set aside (kept in the store for a post-mortem) and the agent starts afresh:
+     * a gateway nobody can reach by hand must keep taking updates. The node then runs its runtime's bundles, and the
+     * updates its sources still offer are fetched and installed again.
+     *
+     * @throws IOException if the store cannot be read
      */
-    void start() throws IOException, MalformedUpdateException {
+    void start() throws IOException {
         String text = store.readState();
-        AgentState loaded = text == null ? new AgentState() : AgentState.read(text);
+        AgentState parsed;
+        try {
+            parsed = text == null ? new AgentState() : AgentState.read(text);
+        } catch (MalformedUpdateException e) {
+            store.setAsideDamagedState(text);
+            LOG.log(Level.ERROR, "the update agent's state (" + store.stateLocation() + ") is damaged: " + e.getMessage()
+                    + "; it was set aside as " + store.damagedStateLocation() + " and the agent starts afresh: the node "
+                    + "runs its runtime's bundles, and updates its sources still offer are fetched and installed again");
+            parsed = new AgentState();
+        }
+        AgentState loaded = parsed;
         Map<String, Offer> loadedOffers = new HashMap<>();
         for (Record r : loaded.records.values()) {
             try {
@@ -1264,7 +1278,7 @@ final class Agent implements AutoCloseable {
         try {
             store.writeState(copy.write());
         } catch (IOException e) {
-            LOG.log(Level.ERROR, "cannot save the update agent's state in " + store.stateFile() + ": " + e.getMessage());
+            LOG.log(Level.ERROR, "cannot save the update agent's state (" + store.stateLocation() + "): " + e.getMessage());
         }
     }
 

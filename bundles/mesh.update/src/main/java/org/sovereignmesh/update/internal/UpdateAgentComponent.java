@@ -29,6 +29,7 @@ import org.sovereignmesh.api.MessageHandler;
 import org.sovereignmesh.api.transport.TransportManager;
 import org.sovereignmesh.crypto.MeshCrypto;
 import org.sovereignmesh.crypto.NodeKeys;
+import org.sovereignmesh.store.MeshStore;
 import org.sovereignmesh.time.SystemScheduler;
 import org.sovereignmesh.update.HealthCheck;
 import org.sovereignmesh.update.ManagedBundle;
@@ -103,23 +104,22 @@ public final class UpdateAgentComponent implements UpdateAgent, MessageHandler {
     private volatile TransportManager transports;
 
     @Activate
-    public UpdateAgentComponent(@Reference NodeKeys keys, @Reference MeshCrypto crypto, Map<String, Object> configuration,
-            BundleContext context) throws IOException, MalformedUpdateException {
+    public UpdateAgentComponent(@Reference NodeKeys keys, @Reference MeshCrypto crypto, @Reference MeshStore meshStore,
+            Map<String, Object> configuration, BundleContext context) throws IOException {
         this.context = context;
         UpdateSettings settings = UpdateSettings.from(configuration, context::getProperty);
         String home = context.getProperty("mesh.home");
         if (home == null || home.isBlank()) {
             throw new IllegalStateException("framework property mesh.home (the node's data directory) is not set");
         }
-        UpdateStore store = new UpdateStore(Path.of(home, "updates"));
+        UpdateStore store = new UpdateStore(Path.of(home, "updates"), meshStore.keyValue(UpdateStore.RECORDS));
         installer = new FrameworkInstaller(context, store, installThread, () -> runtime, () -> transports,
                 checks::values, settings.healthTimeout, settings.healthSettle);
         agent = new Agent(scheduler, () -> network, keys, crypto, store, installer, settings);
         try {
             agent.start();
-        } catch (MalformedUpdateException e) {
-            LOG.log(Level.ERROR, "the update agent cannot start: " + store.stateFile() + " is damaged (" + e.getMessage()
-                    + "); nothing was changed. Repair or move the file away (the installed set in it is then lost).");
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "the update agent cannot start: " + e.getMessage());
             close();
             throw e;
         }

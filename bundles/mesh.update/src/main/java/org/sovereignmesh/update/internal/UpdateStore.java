@@ -18,36 +18,56 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.sovereignmesh.store.KeyValueStore;
+import org.sovereignmesh.store.MeshStore;
+import org.sovereignmesh.store.StoreException;
+
 /**
- * The update agent's files under {@code <mesh.home>/updates/}. Every file is written to a temporary name, forced to
- * disk and renamed, so a node killed at any moment finds either the old file or the new one.
+ * What the update agent keeps. Its records and the signed offers live in the node's encrypted store (a
+ * {@link KeyValueStore}, map {@value #RECORDS}); the bundle jars, which are public code that the framework's cache
+ * holds in plaintext anyway, are files under {@code <mesh.home>/updates/}. Every file is written to a temporary name,
+ * forced to disk and renamed, so a node killed at any moment finds either the old file or the new one.
  *
  * <pre>
- * agent.state                      the agent's records (see {@link AgentState})
- * offers/&lt;id&gt;.offer               signed offers this node published or accepted
+ * store: state                     the agent's records (see {@link AgentState})
+ * store: offer.&lt;id&gt;                signed offers this node published or accepted
  * bundles/&lt;sha-256&gt;.jar            bundle jars by content: fetched, published, and previous versions kept for rollback
  * downloads/&lt;id&gt;/&lt;b&gt;-&lt;c&gt;.chunk     verified chunks of an update being fetched (bundle b, chunk c)
  * </pre>
+ *
+ * <p>A value may be larger than the store takes in one entry: it is written as numbered pieces of a new generation
+ * ({@code <name>.<generation>.<piece>}), then the entry {@code <name>} is switched to that generation in one write, then
+ * the pieces of earlier generations are deleted. A node killed in between finds the old value whole.
  */
 final class UpdateStore {
     private static final Pattern CHUNK_FILE = Pattern.compile("(\\d{1,5})-(\\d{1,10})\\.chunk");
     private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
+    static final String RECORDS = "update";
+    private static final String STATE = "state";
+    private static final String DAMAGED_STATE = "damaged-state";
+    private static final String OFFER = "offer.";
     private final Path root;
-    private final Path offers;
+    private final KeyValueStore records;
+    private final int pieceSize;
     private final Path bundles;
     private final Path downloads;
 
-    UpdateStore(Path root) throws IOException {
+    UpdateStore(Path root, KeyValueStore records) throws IOException {
+        this(root, records, MeshStore.MAX_VALUE_SIZE);
+    }
+
+    UpdateStore(Path root, KeyValueStore records, int pieceSize) throws IOException {
         this.root = root;
-        this.offers = root.resolve("offers");
+        this.records = records;
+        this.pieceSize = pieceSize;
         this.bundles = root.resolve("bundles");
         this.downloads = root.resolve("downloads");
-        Files.createDirectories(offers);
         Files.createDirectories(bundles);
         Files.createDirectories(downloads);
     }
@@ -58,50 +78,150 @@ final class UpdateStore {
 
     // ---------------------------------------------------------------- state
 
-    Path stateFile() {
-        return root.resolve("agent.state");
+    /** Where the state is, for messages. */
+    String stateLocation() {
+        return "entry '" + STATE + "' of map '" + RECORDS + "' in the node's store";
     }
 
-    /** @return the state file's text, or null when there is none yet */
+    /** @return the state's text, or null when there is none yet */
     String readState() throws IOException {
-        try {
-            return Files.readString(stateFile(), StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return null;
-        }
+        byte[] value = readValue(STATE);
+        return value == null ? null : new String(value, StandardCharsets.UTF_8);
     }
 
     void writeState(String text) throws IOException {
-        writeAtomically(stateFile(), text.getBytes(StandardCharsets.UTF_8));
+        writeValue(STATE, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    String damagedStateLocation() {
+        return "entry '" + DAMAGED_STATE + "' of map '" + RECORDS + "'";
+    }
+
+    /** Keeps a state that cannot be parsed (the last one set aside replaces an earlier one), then removes it. */
+    void setAsideDamagedState(String text) throws IOException {
+        writeValue(DAMAGED_STATE, text.getBytes(StandardCharsets.UTF_8));
+        try {
+            records.delete(STATE);
+            deletePieces(STATE, -1);
+        } catch (StoreException e) {
+            throw new IOException("cannot remove the damaged state from the store: " + e.getMessage(), e);
+        }
     }
 
     // ---------------------------------------------------------------- offers
 
     void saveOffer(Offer offer) throws IOException {
-        Path file = offerFile(offer.id);
-        if (!Files.exists(file)) {
-            writeAtomically(file, offer.encode());
+        String name = offerName(offer.id);
+        if (readPointer(name) == null) {
+            writeValue(name, offer.encode());
         }
     }
 
     /** @return the offer, or null if it is not stored */
     Offer loadOffer(String id) throws IOException, MalformedUpdateException {
-        try {
-            return Offer.decode(Files.readAllBytes(offerFile(id)));
-        } catch (NoSuchFileException e) {
-            return null;
-        }
+        byte[] value = readValue(offerName(id));
+        return value == null ? null : Offer.decode(value);
     }
 
     void deleteOffer(String id) throws IOException {
-        Files.deleteIfExists(offerFile(id));
+        String name = offerName(id);
+        try {
+            records.delete(name);
+            deletePieces(name, -1);
+        } catch (StoreException e) {
+            throw new IOException("cannot delete offer " + id + " from the store: " + e.getMessage(), e);
+        }
     }
 
-    private Path offerFile(String id) {
+    private static String offerName(String id) {
         if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException("not an update id: " + id);
         }
-        return offers.resolve(id + ".offer");
+        return OFFER + id;
+    }
+
+    // ---------------------------------------------------------------- values in pieces
+
+    /** generation (8) | pieces (4) | length (8) */
+    private long[] readPointer(String name) throws IOException {
+        Optional<byte[]> pointer;
+        try {
+            pointer = records.get(name);
+        } catch (StoreException e) {
+            throw new IOException("cannot read " + name + " from the store: " + e.getMessage(), e);
+        }
+        if (pointer.isEmpty()) {
+            return null;
+        }
+        if (pointer.get().length != 20) {
+            throw new IOException("store entry " + name + " is damaged: " + pointer.get().length + " bytes, expected 20");
+        }
+        ByteBuffer b = ByteBuffer.wrap(pointer.get());
+        return new long[] {b.getLong(), b.getInt(), b.getLong()};
+    }
+
+    private byte[] readValue(String name) throws IOException {
+        long[] pointer = readPointer(name);
+        if (pointer == null) {
+            return null;
+        }
+        long generation = pointer[0];
+        int pieces = (int) pointer[1];
+        long length = pointer[2];
+        if (pieces < 0 || length < 0 || length > Integer.MAX_VALUE - 8 || (long) pieces * pieceSize < length) {
+            throw new IOException("store entry " + name + " is damaged: " + pieces + " pieces for " + length + " bytes");
+        }
+        byte[] value = new byte[(int) length];
+        int at = 0;
+        for (int i = 0; i < pieces; i++) {
+            String key = pieceKey(name, generation, i);
+            byte[] piece;
+            try {
+                piece = records.get(key).orElseThrow(() -> new IOException("store entry " + key + " is missing"));
+            } catch (StoreException e) {
+                throw new IOException("cannot read " + key + " from the store: " + e.getMessage(), e);
+            }
+            if (at + piece.length > length) {
+                throw new IOException("store entry " + key + " is longer than " + name + " announces");
+            }
+            System.arraycopy(piece, 0, value, at, piece.length);
+            at += piece.length;
+        }
+        if (at != length) {
+            throw new IOException("store entry " + name + " is damaged: " + at + " of " + length + " bytes found");
+        }
+        return value;
+    }
+
+    private void writeValue(String name, byte[] value) throws IOException {
+        try {
+            long[] previous = readPointer(name);
+            long generation = previous == null ? 1 : previous[0] + 1;
+            int pieces = (value.length + pieceSize - 1) / pieceSize;
+            for (int i = 0; i < pieces; i++) {
+                int from = i * pieceSize;
+                records.put(pieceKey(name, generation, i),
+                        java.util.Arrays.copyOfRange(value, from, Math.min(value.length, from + pieceSize)));
+            }
+            records.put(name, ByteBuffer.allocate(20).putLong(generation).putInt(pieces).putLong(value.length).array());
+            deletePieces(name, generation);
+        } catch (StoreException e) {
+            throw new IOException("cannot write " + name + " to the store: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes the pieces of {@code name} of every generation but {@code keep} (-1: all), earlier writes' leftovers included. */
+    private void deletePieces(String name, long keep) {
+        String keepPrefix = name + "." + keep + ".";
+        for (String key : records.keys(name + ".", 100_000)) {
+            if (!key.startsWith(keepPrefix)) {
+                records.delete(key);
+            }
+        }
+    }
+
+    private static String pieceKey(String name, long generation, int piece) {
+        return name + "." + generation + "." + piece;
     }
 
     // ---------------------------------------------------------------- bundle jars

@@ -29,8 +29,8 @@ import org.sovereignmesh.update.internal.Installer.Step;
 /**
  * The update protocol between real mesh nodes on virtual time: publishing, offers and what gateways refuse, chunked
  * transfer through relays with loss of links and restarts, installation, automatic and manual rollback, and the
- * installed set across restarts. Installation itself is a {@link RecordingInstaller}; the OSGi installer is tested in
- * a real framework (itests: UpdateAgentIT, UpdateProcessIT).
+ * installed set across restarts. Installation itself is a {@link RecordingInstaller}; the OSGi installer is tested
+ * with real node processes (itests: UpdateIT).
  */
 class AgentTest {
     private static final int CHUNK = 8 * 1024;
@@ -284,6 +284,24 @@ class AgentTest {
         assertEquals(1, gateway.installer.applied.size());
         UpdateInfo fixed = publish("tcp", "1.1.1", "gateways", TestJars.bundle(jars, TCP, "1.1.1", 5000));
         net.await("the fix is installed", () -> gateway.state(fixed.id()) == UpdateState.INSTALLED);
+    }
+
+    @Test
+    void aDamagedStateIsSetAsideAndTheUpdatesStillOfferedAreInstalledAgain() throws Exception {
+        UpdateMesh.Peer gateway = gateway("gw", TCP, "1.0.0");
+        net.mesh.link(publisher.node, gateway.node);
+        net.run(Duration.ofSeconds(2));
+        UpdateInfo u = publish("tcp", "1.1.0", "gateways", TestJars.bundle(jars, TCP, "1.1.0", 5000));
+        net.await("installed", () -> gateway.state(u.id()) == UpdateState.INSTALLED);
+        String damaged = "sovereign-mesh updates 1\nthis line is no record\n";
+        gateway.store.writeState(damaged);
+
+        gateway.restart(TCP, "1.0.0");
+        assertTrue(gateway.records.entries.containsKey("damaged-state"), "kept for a post-mortem");
+        assertEquals(damaged, new String(gateway.records.entries.get("damaged-state.1.0"),
+                java.nio.charset.StandardCharsets.UTF_8));
+        net.await("offered again, fetched and installed again", () -> gateway.state(u.id()) == UpdateState.INSTALLED);
+        assertEquals(Map.of(TCP, v("1.1.0")), gateway.installer.framework);
     }
 
     @Test

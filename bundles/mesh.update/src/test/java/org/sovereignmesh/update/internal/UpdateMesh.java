@@ -34,6 +34,8 @@ final class UpdateMesh {
         final UpdateSettings settings;
         RecordingInstaller installer;
         UpdateStore store;
+        /** The node's encrypted store's map, kept across restarts as the node's store would be. */
+        final MemoryKeyValueStore records = new MemoryKeyValueStore();
         Agent agent;
         /** Every update message this node received, decoded. */
         final List<Wire.Message> received = new CopyOnWriteArrayList<>();
@@ -57,7 +59,7 @@ final class UpdateMesh {
         }
 
         private void start() throws IOException, MalformedUpdateException {
-            store = new UpdateStore(home.resolve("updates"));
+            store = new UpdateStore(home.resolve("updates"), records);
             installer.store(store);
             agent = new Agent(mesh.clock, () -> node.mesh, node.keys, VirtualMesh.CRYPTO, store, installer, settings);
             MessageHandler h = agent::messageReceived;
