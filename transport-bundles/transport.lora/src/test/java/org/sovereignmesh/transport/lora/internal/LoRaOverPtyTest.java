@@ -2,7 +2,6 @@ package org.sovereignmesh.transport.lora.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,7 +72,7 @@ class LoRaOverPtyTest {
             ptyB.close();
             WallClock.await("b is UNAVAILABLE once its pty is gone", PATIENCE,
                     () -> cb.state() == TransportState.UNAVAILABLE);
-            assertTrue(rb.closed(), "the link closes when the modem's serial line disappears");
+            WallClock.await("the link closes when the modem's serial line disappears", PATIENCE, rb::closed);
             a.stop();
             b.stop();
             WallClock.await("a's link closes on stop", PATIENCE, ra::closed);
