@@ -26,7 +26,8 @@ import org.junit.Test;
 /**
  * Signed updates over the mesh between real processes: an operator node (node.jar) updates the UDP transport bundle
  * on two gateways ({@code java -Xmx64m -jar gateway.jar}) that trust its key; a second, broken update (its bundle
- * cannot resolve) is rolled back on both, which report it to the operator; an update for another group is refused
+ * cannot resolve) is rolled back on both, which report it to the operator, and so is a third that starts but fails
+ * its health check (its DS component cannot be created); an update for another group is refused
  * with the reason; one gateway is restarted and comes back with the installed set; reliable messages from the
  * operator to both gateways keep flowing throughout and all arrive exactly once.
  */
@@ -45,7 +46,8 @@ public class UpdateIT {
             // small chunks, so that the transfer is many verified chunks and not one
             NodeProcess operator = track(all, NodeProcess.start("update-op", "-Dmesh.update.chunkKiB=4").awaitReady(WAIT));
             String operatorId = operator.peerId();
-            String[] gatewaySettings = {"-Dmesh.update.trusted=did:key:" + operatorId, "-Dmesh.update.groups=gateways"};
+            String[] gatewaySettings = {"-Dmesh.update.trusted=did:key:" + operatorId, "-Dmesh.update.groups=gateways",
+                    "-Dmesh.update.healthTimeoutSeconds=15"};
             NodeProcess g1 = track(all, NodeProcess.startGateway("update-g1", gatewaySettings).awaitReady(WAIT));
             NodeProcess g2 = track(all, NodeProcess.startGateway("update-g2", gatewaySettings).awaitReady(WAIT));
             String g1Id = g1.peerId();
@@ -59,7 +61,7 @@ public class UpdateIT {
             String[] v = shippedVersion.split("\\.");
             String goodVersion = v[0] + "." + v[1] + "." + (Integer.parseInt(v[2]) + 1) + ".itest";
             String brokenVersion = v[0] + "." + v[1] + "." + (Integer.parseInt(v[2]) + 2) + ".broken";
-            String otherVersion = v[0] + "." + v[1] + "." + (Integer.parseInt(v[2]) + 3) + ".sensors";
+            String otherVersion = v[0] + "." + v[1] + "." + (Integer.parseInt(v[2]) + 5) + ".sensors";
             Path good = rewrite(shipped, jars.resolve("udp-good.jar"), goodVersion, null);
             Path broken = rewrite(shipped, jars.resolve("udp-broken.jar"), brokenVersion,
                     "org.sovereignmesh.itest.absent;version=\"[1,2)\"");
@@ -114,7 +116,31 @@ public class UpdateIT {
             Await.until("the operator heard of both rollbacks", WAIT,
                     () -> count(operator.shell.query("update:status " + brokenId), " ROLLED_BACK ") == 2);
 
-            // 3. an update for another group is refused by both, with the reason, and reported to the operator
+            // 3. an update that resolves and starts but whose transport component cannot be created fails the health
+            // check (its DS component failed to activate) and is rolled back too
+            String unhealthyVersion = v[0] + "." + v[1] + "." + (Integer.parseInt(v[2]) + 4) + ".unhealthy";
+            Path unhealthy = rewrite(shipped, jars.resolve("udp-unhealthy.jar"), unhealthyVersion, null,
+                    "class=\"org.sovereignmesh.transport.udp.internal.UdpTransportComponent\"",
+                    "class=\"org.sovereignmesh.transport.udp.internal.NoSuchComponent\"");
+            String unhealthyId = publish(operator, "gateways", unhealthy);
+            for (NodeProcess g : List.of(g1, g2)) {
+                try {
+                    Await.until(g.directory.getFileName() + " rolled the unhealthy update back", WAIT,
+                            () -> listed(g, unhealthyId, "ROLLED_BACK"));
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; it says:\n" + g.shell.query("update:list") + "\n"
+                            + g.shell.query("update:status " + unhealthyId) + "\n" + g.shell.query("scr:list") + "\n"
+                            + g.shell.query("mesh:transports"), e);
+                }
+                String row = row(g.shell.run("update:list -a"), unhealthyId);
+                assertTrue("the reason is the health check: " + row, row.contains("health check failed")
+                        && row.contains("UdpTransportComponent"));
+                assertTrue(g.shell.run("update:list -i").contains(goodVersion));
+                Await.until("udp ACTIVE after the second rollback on " + g.directory.getFileName(), WAIT,
+                        () -> g.shell.query("mesh:transports").matches("(?s).*\\budp +ACTIVE.*"));
+            }
+
+            // 4. an update for another group is refused by both, with the reason, and reported to the operator
             Path other = rewrite(shipped, jars.resolve("udp-other.jar"), otherVersion, null);
             String otherId = publish(operator, "sensors", other);
             for (NodeProcess g : List.of(g1, g2)) {
@@ -126,7 +152,7 @@ public class UpdateIT {
             Await.until("the operator heard of both refusals", WAIT,
                     () -> count(operator.shell.query("update:status " + otherId), " REFUSED ") == 2);
 
-            // 4. a gateway that restarts (its runtime brings the shipped UDP bundle) puts its installed set back
+            // 5. a gateway that restarts (its runtime brings the shipped UDP bundle) puts its installed set back
             g1.terminate(WAIT);
             g1 = track(all, NodeProcess.restartGateway("update-g1", gatewaySettings).awaitReady(WAIT));
             NodeProcess g1Again = g1;
@@ -151,7 +177,7 @@ public class UpdateIT {
             awaitInbox(g1, operatorId, toG1);
             awaitInbox(g2, operatorId, toG2);
             System.out.println("update itest: " + toG1.size() + " + " + toG2.size()
-                    + " messages delivered during three updates, a rollback, a refusal and a restart");
+                    + " messages delivered during four updates, two rollbacks, a refusal and a restart");
         } finally {
             streaming.set(false);
             for (NodeProcess node : all) {
@@ -239,6 +265,12 @@ public class UpdateIT {
      * bundle exports (so that it cannot resolve): what an operator's build would produce for a new release.
      */
     private static Path rewrite(Path source, Path target, String version, String extraImport) throws IOException {
+        return rewrite(source, target, version, extraImport, null, null);
+    }
+
+    /** As above, replacing {@code from} with {@code to} in the bundle's component descriptions (OSGI-INF/*.xml). */
+    private static Path rewrite(Path source, Path target, String version, String extraImport, String from, String to)
+            throws IOException {
         try (JarInputStream in = new JarInputStream(Files.newInputStream(source))) {
             Manifest manifest = new Manifest(in.getManifest());
             Attributes main = manifest.getMainAttributes();
@@ -249,7 +281,12 @@ public class UpdateIT {
             try (OutputStream file = Files.newOutputStream(target); JarOutputStream out = new JarOutputStream(file, manifest)) {
                 for (JarEntry e = in.getNextJarEntry(); e != null; e = in.getNextJarEntry()) {
                     out.putNextEntry(new JarEntry(e.getName()));
-                    in.transferTo(out);
+                    if (from != null && e.getName().startsWith("OSGI-INF/") && e.getName().endsWith(".xml")) {
+                        String xml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                        out.write(xml.replace(from, to).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    } else {
+                        in.transferTo(out);
+                    }
                     out.closeEntry();
                 }
             }

@@ -56,7 +56,8 @@ import org.sovereignmesh.update.HealthStatus;
  * thread or the agent's thread.
  *
  * <p>Built-in health checks: each updated bundle is ACTIVE (a fragment RESOLVED), none of its enabled DS components
- * failed to activate or lacks a mandatory reference, and no transport it provides is FAILED. Registered
+ * failed to activate or lacks a mandatory reference, every transport it provided before is back (from the new
+ * bundle) and none it provides is FAILED. Registered
  * {@link HealthCheck} services are asked too.
  */
 final class FrameworkInstaller implements Installer {
@@ -231,9 +232,10 @@ final class FrameworkInstaller implements Installer {
     public CompletionStage<Outcome> apply(List<Step> steps, List<Step> undo, boolean healthCheck) {
         return CompletableFuture.supplyAsync(() -> {
             awaitQuietFramework();
+            Map<String, Set<String>> transportsBefore = transportsBy(names(steps));
             String failure = change(steps);
             if (failure == null && healthCheck) {
-                failure = awaitHealthy(names(steps));
+                failure = awaitHealthy(names(steps), transportsBefore);
             }
             if (failure == null) {
                 return Outcome.success();
@@ -357,13 +359,29 @@ final class FrameworkInstaller implements Installer {
 
     // ---------------------------------------------------------------- health
 
-    private String awaitHealthy(Set<String> names) {
+    /** @return for each of the named bundles, the ids of the transports it provides now */
+    private Map<String, Set<String>> transportsBy(Set<String> names) {
+        Map<String, Set<String>> provided = new HashMap<>();
+        TransportManager manager = transports.get();
+        if (manager != null) {
+            for (String name : names) {
+                for (TransportInfo t : manager.transports()) {
+                    if (t.provider().startsWith(name + " ")) {
+                        provided.computeIfAbsent(name, n -> new LinkedHashSet<>()).add(t.id());
+                    }
+                }
+            }
+        }
+        return provided;
+    }
+
+    private String awaitHealthy(Set<String> names, Map<String, Set<String>> transportsBefore) {
         long start = System.nanoTime();
         long deadline = start + healthTimeout.toNanos();
         long healthySince = -1;
         List<String> problems;
         while (true) {
-            problems = problems(names);
+            problems = problems(names, transportsBefore);
             long now = System.nanoTime();
             if (problems.isEmpty()) {
                 if (healthySince < 0) {
@@ -385,8 +403,13 @@ final class FrameworkInstaller implements Installer {
         }
     }
 
-    /** @return what is wrong with the updated bundles now; empty when healthy */
-    List<String> problems(Set<String> names) {
+    /**
+     * @param transportsBefore the transports each bundle provided before the change: each must be back, from the
+     *                         new bundle (a component that cannot be created never registers its transport, and
+     *                         SCR does not count a delayed component's failed creation as a failed activation)
+     * @return what is wrong with the updated bundles now; empty when healthy
+     */
+    List<String> problems(Set<String> names, Map<String, Set<String>> transportsBefore) {
         List<String> problems = new ArrayList<>();
         ServiceComponentRuntime runtime = scr.get();
         TransportManager manager = transports.get();
@@ -419,10 +442,22 @@ final class FrameworkInstaller implements Installer {
                 }
             }
             if (manager != null) {
+                String provider = name + " " + b.getVersion();
+                Set<String> missing = new LinkedHashSet<>(transportsBefore.getOrDefault(name, Set.of()));
                 for (TransportInfo t : manager.transports()) {
-                    if (t.provider().startsWith(name + " ") && t.state() == TransportState.FAILED) {
+                    if (!t.provider().startsWith(name + " ")) {
+                        continue;
+                    }
+                    if (t.provider().equals(provider)) {
+                        missing.remove(t.id());
+                    }
+                    if (t.state() == TransportState.FAILED) {
                         problems.add("transport " + t.id() + " FAILED: " + t.stateDetail());
                     }
+                }
+                if (!missing.isEmpty()) {
+                    problems.add("transport(s) " + missing + " of " + name + " not back from " + provider
+                            + unsatisfiedOrFailed(runtime, b));
                 }
             }
         }
@@ -437,6 +472,37 @@ final class FrameworkInstaller implements Installer {
             }
         }
         return problems;
+    }
+
+    /** What SCR says of the bundle's components that are not active, to explain a missing transport. */
+    private static String unsatisfiedOrFailed(ServiceComponentRuntime runtime, Bundle b) {
+        if (runtime == null) {
+            return "";
+        }
+        List<String> states = new ArrayList<>();
+        for (ComponentDescriptionDTO d : runtime.getComponentDescriptionDTOs(b)) {
+            for (ComponentConfigurationDTO c : runtime.getComponentConfigurationDTOs(d)) {
+                if (c.state != ComponentConfigurationDTO.ACTIVE) {
+                    states.add(d.name + " (" + d.implementationClass + ") " + scrState(c.state));
+                }
+            }
+        }
+        return states.isEmpty() ? "" : " (" + String.join(", ", states) + ")";
+    }
+
+    private static String scrState(int state) {
+        switch (state) {
+            case ComponentConfigurationDTO.SATISFIED:
+                return "satisfied, not active";
+            case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION:
+                return "waiting for configuration";
+            case ComponentConfigurationDTO.UNSATISFIED_REFERENCE:
+                return "lacks references";
+            case ComponentConfigurationDTO.FAILED_ACTIVATION:
+                return "failed to activate";
+            default:
+                return "state " + state;
+        }
     }
 
     // ---------------------------------------------------------------- helpers
