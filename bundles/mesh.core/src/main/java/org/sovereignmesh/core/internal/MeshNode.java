@@ -975,6 +975,30 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         attach(session, peer);
         LOG.log(Level.INFO, "{0} established", session);
         emit(TransportEvent.of(TransportEvent.Kind.LINK_ESTABLISHED, session.info(), ""));
+        closeCrossedTwin(session, peer);
+    }
+
+    /**
+     * Two nodes that dial each other at the same moment over one transport (discovery on one side, the DHT on the
+     * other) end up with two links where one does. Both ends keep the one the smaller peer id dialled, so they close
+     * the same link without a word; its unconfirmed frames move to the link that stays.
+     */
+    private void closeCrossedTwin(LinkSession session, PeerId peer) {
+        Neighbour neighbour = neighbours.get(peer);
+        if (neighbour == null || !session.secured) {
+            return;
+        }
+        for (LinkSession other : neighbour.links) {
+            if (other != session && !other.closed && other.secured && other.slot == session.slot
+                    && other.outbound != session.outbound && other.state == LinkInfo.State.ESTABLISHED) {
+                boolean weDialTheKeeper = localPeer.compareTo(peer) < 0;
+                LinkSession drop = session.outbound == weDialTheKeeper ? other : session;
+                closeLink(drop, "a second link to " + peer.shortName() + " over " + session.slot.id
+                        + " (both ends dialled); the one " + (weDialTheKeeper ? "this node" : "the neighbour")
+                        + " dialled stays");
+                return;
+            }
+        }
     }
 
     /** Records that {@code session} reaches {@code peer}, then lets every waiting packet try again. */
@@ -1298,9 +1322,29 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
         }
     }
 
-    /** Hands waiting packets to their next hops while links have room; holds the rest until a path appears. */
+    /**
+     * Hands waiting packets to their next hops while links have room; holds the rest until a path appears. A packet
+     * with no path (say, one relayed here that may not go back where it came from) does not hold up the packets
+     * behind it that have one: it is set aside and put back at the head, in order, when the pass ends.
+     */
     private void pump(Destination destination) {
         long now = loop.nanoTime();
+        List<Outgoing> held = new ArrayList<>(0);
+        try {
+            pump(destination, now, held);
+        } finally {
+            for (int i = held.size() - 1; i >= 0; i--) {
+                destination.queue.addFirst(held.get(i));
+            }
+        }
+        if (!held.isEmpty()) {
+            holdOnCarriers(destination);
+            keepInCustody(destination);
+        }
+        armHoldTimer(destination);
+    }
+
+    private void pump(Destination destination, long now, List<Outgoing> held) {
         while (!destination.queue.isEmpty()) {
             Outgoing next = destination.queue.peekFirst();
             if (next.result != null && next.result.isDone()) {
@@ -1319,12 +1363,12 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
                 giveUp(next, "the flood budget is spent");
                 continue;
             }
-            if (route == null || route.links.isEmpty()) {
-                if (route == null) {
-                    holdOnCarriers(destination);
-                    keepInCustody(destination);
-                }
-                break; // no path now (hold), or every link on the path is busy (wait for room)
+            if (route == null) {
+                held.add(destination.queue.pollFirst()); // no path for this one now
+                continue;
+            }
+            if (route.links.isEmpty()) {
+                break; // every link on the path is busy: wait for room
             }
             destination.queue.pollFirst();
             if (next.owner != null) {
@@ -1339,7 +1383,6 @@ public final class MeshNode implements MeshNetwork, TransportManager, MeshStatus
                 transmit(link, next);
             }
         }
-        armHoldTimer(destination);
     }
 
     /** Where a packet goes next: one link to one neighbour, or (flood) one link to each neighbour. */
