@@ -232,10 +232,11 @@ final class FrameworkInstaller implements Installer {
     public CompletionStage<Outcome> apply(List<Step> steps, List<Step> undo, boolean healthCheck) {
         return CompletableFuture.supplyAsync(() -> {
             awaitQuietFramework();
-            Map<String, Set<String>> transportsBefore = transportsBy(names(steps));
+            Set<String> names = names(steps);
+            Map<String, Set<String>> transportsBefore = healthCheck ? transportsBy(names) : Map.of();
             String failure = change(steps);
             if (failure == null && healthCheck) {
-                failure = awaitHealthy(names(steps), transportsBefore);
+                failure = awaitHealthy(names, transportsBefore);
             }
             if (failure == null) {
                 return Outcome.success();

@@ -113,7 +113,7 @@ final class UpdateStore {
     void saveOffer(Offer offer) throws IOException {
         String name = offerName(offer.id);
         if (readPointer(name) == null) {
-            writeValue(name, offer.encode());
+            writeValue(name, offer.encode(), null);
         }
     }
 
@@ -194,8 +194,12 @@ final class UpdateStore {
     }
 
     private void writeValue(String name, byte[] value) throws IOException {
+        writeValue(name, value, readPointer(name));
+    }
+
+    /** @param previous the entry's pointer as read just before, or null if there is none */
+    private void writeValue(String name, byte[] value, long[] previous) throws IOException {
         try {
-            long[] previous = readPointer(name);
             long generation = previous == null ? 1 : previous[0] + 1;
             int pieces = (value.length + pieceSize - 1) / pieceSize;
             for (int i = 0; i < pieces; i++) {
