@@ -58,7 +58,7 @@ final class UpdateMesh {
             start();
         }
 
-        private void start() throws IOException, MalformedUpdateException {
+        private void start() throws IOException {
             store = new UpdateStore(home.resolve("updates"), records);
             installer.store(store);
             agent = new Agent(mesh.clock, () -> node.mesh, node.keys, VirtualMesh.CRYPTO, store, installer, settings);
